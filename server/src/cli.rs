@@ -1,0 +1,22 @@
+use clap::{Parser, Subcommand};
+
+/// The privacy portal: the place where the operator's privacy charter is kept and can be checked.
+///
+/// Configuration comes from the environment (DATABASE_URL, PORTAL_DATA_DIR, LEPTOS_SITE_ADDR, …) and from the
+/// optional TOML file named by PORTAL_CONFIG; see README.md.
+#[derive(Debug, Parser)]
+#[command(name = "server", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal: apply pending migrations, then serve HTTP until SIGTERM or Ctrl-C (the default).
+    Serve,
+    /// Apply pending database migrations and exit. Safe to run repeatedly and while other instances serve.
+    Migrate,
+    /// Create the demo customers, staff and services if they are missing. Running it again changes nothing.
+    SeedDemo,
+}

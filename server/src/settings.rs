@@ -1,0 +1,187 @@
+//! One typed settings struct, read once at start-up from an optional TOML file and the environment, then passed
+//! explicitly. Secrets are wrapped so that `Debug` and logs never show them.
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Where the SQLite database, mail files and checkpoints live. `PORTAL_DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`; absent means a SQLite file in the data directory.
+    pub database_url: Option<SecretString>,
+    /// `LEPTOS_SITE_ADDR`, as Leptos users expect.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the compiled site.
+    pub site_root: PathBuf,
+    pub log_format: LogFormat,
+    pub db_max_connections: u32,
+    pub body_limit_bytes: usize,
+    pub request_timeout_secs: u64,
+    /// How long a graceful shutdown waits for in-flight requests before giving up.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Serialize)]
+struct Defaults {
+    data_dir: PathBuf,
+    site_addr: SocketAddr,
+    site_root: PathBuf,
+    log_format: LogFormat,
+    db_max_connections: u32,
+    body_limit_bytes: usize,
+    request_timeout_secs: u64,
+    shutdown_grace_secs: u64,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: PathBuf::from("target/site"),
+            log_format: LogFormat::Text,
+            db_max_connections: 16,
+            body_limit_bytes: 64 * 1024,
+            request_timeout_secs: 30,
+            shutdown_grace_secs: 20,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct SettingsError(#[from] Box<figment::Error>);
+
+/// The environment variables that keep their conventional names instead of the `PORTAL_` prefix.
+const CONVENTIONAL: [(&str, &str); 3] = [
+    ("DATABASE_URL", "database_url"),
+    ("LEPTOS_SITE_ADDR", "site_addr"),
+    ("LEPTOS_SITE_ROOT", "site_root"),
+];
+
+impl Settings {
+    /// Defaults, then the TOML file named by `PORTAL_CONFIG` if any, then `PORTAL_*` variables, then the
+    /// conventional names.
+    pub fn load() -> Result<Self, SettingsError> {
+        let mut figment = Figment::from(Serialized::defaults(Defaults::default()));
+        if let Ok(path) = std::env::var("PORTAL_CONFIG") {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment
+            .merge(Env::prefixed("PORTAL_").ignore(&["CONFIG"]))
+            .merge(
+                Env::raw()
+                    .only(&CONVENTIONAL.map(|(variable, _)| variable))
+                    .map(|variable| {
+                        CONVENTIONAL
+                            .iter()
+                            .find(|(name, _)| variable.as_str().eq_ignore_ascii_case(name))
+                            .map_or(variable.into(), |(_, key)| (*key).into())
+                    }),
+            )
+            .extract()
+            .map_err(|error| SettingsError(Box::new(error)))
+    }
+
+    /// Settings for one test or tool run: defaults, a given data directory and database, any free port.
+    pub fn for_data_dir(data_dir: PathBuf, database_url: Option<String>) -> Self {
+        let defaults = Defaults::default();
+        Self {
+            data_dir,
+            database_url: database_url.map(SecretString::from),
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: defaults.site_root,
+            log_format: defaults.log_format,
+            db_max_connections: defaults.db_max_connections,
+            body_limit_bytes: defaults.body_limit_bytes,
+            request_timeout_secs: defaults.request_timeout_secs,
+            shutdown_grace_secs: defaults.shutdown_grace_secs,
+        }
+    }
+
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) if !url.expose_secret().trim().is_empty() => url.clone(),
+            _ => SecretString::from(format!("sqlite://{}/portal.db", self.data_dir.display())),
+        }
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_database_is_a_sqlite_file_in_the_data_directory() {
+        let settings = Settings::for_data_dir(PathBuf::from("/srv/portal"), None);
+        assert_eq!(settings.database_url().expose_secret(), "sqlite:///srv/portal/portal.db");
+        let blank = Settings::for_data_dir(PathBuf::from("d"), Some("  ".into()));
+        assert_eq!(blank.database_url().expose_secret(), "sqlite://d/portal.db");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_database_password() {
+        let settings = Settings::for_data_dir(PathBuf::from("d"), Some("postgres://portal:hunter2@db/portal".into()));
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn environment_names_map_onto_settings() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://localhost/portal");
+            jail.set_env("LEPTOS_SITE_ADDR", "0.0.0.0:8080");
+            jail.set_env("PORTAL_DATA_DIR", "/var/lib/portal");
+            jail.set_env("PORTAL_LOG_FORMAT", "json");
+            let settings = Settings::load().map_err(|error| error.to_string())?;
+            assert_eq!(settings.database_url().expose_secret(), "postgres://localhost/portal");
+            assert_eq!(settings.site_addr, SocketAddr::from(([0, 0, 0, 0], 8080)));
+            assert_eq!(settings.data_dir, PathBuf::from("/var/lib/portal"));
+            assert_eq!(settings.log_format, LogFormat::Json);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_malformed_value_is_an_error_that_names_it() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LEPTOS_SITE_ADDR", "not-an-address");
+            let error = Settings::load().err().map(|error| error.to_string()).unwrap_or_default();
+            assert!(error.contains("site_addr"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_config_file_is_read_and_the_environment_overrides_it() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("portal.toml", "data_dir = \"/from/file\"\nbody_limit_bytes = 1000\n")?;
+            jail.set_env("PORTAL_CONFIG", "portal.toml");
+            jail.set_env("PORTAL_BODY_LIMIT_BYTES", "2000");
+            let settings = Settings::load().map_err(|error| error.to_string())?;
+            assert_eq!(settings.data_dir, PathBuf::from("/from/file"));
+            assert_eq!(settings.body_limit_bytes, 2000);
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,116 @@
+use chrono::{DateTime, Utc};
+
+use super::rows::{select_customers, CustomerRow, ServiceRow};
+use super::{in_write_tx, map_error, on_pool, SqlStore};
+use app::domain::{CustomerNumber, PhoneNumber};
+use app::ports::{Customer, CustomerId, NewCustomer, NewService, Service, StorageError};
+
+impl SqlStore {
+    pub(super) async fn ensure_customer_impl(
+        &self,
+        customer: &NewCustomer,
+        services: &[NewService],
+        now: DateTime<Utc>,
+    ) -> Result<CustomerId, StorageError> {
+        Ok(in_write_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO customers (customer_number, first_name, last_name, email, phone, mobile, language, \
+                 company, street, postcode, city, country, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+                 ON CONFLICT (customer_number) DO NOTHING",
+            )
+            .bind(customer.number.as_str())
+            .bind(&customer.first_name)
+            .bind(&customer.last_name)
+            .bind(customer.email.as_str())
+            .bind(customer.phone.as_ref().map(PhoneNumber::as_str))
+            .bind(customer.mobile.as_ref().map(PhoneNumber::as_str))
+            .bind(customer.language.code())
+            .bind(customer.company.as_deref())
+            .bind(&customer.street)
+            .bind(&customer.postcode)
+            .bind(&customer.city)
+            .bind(&customer.country)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE customer_number = $1")
+                .bind(customer.number.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_error)?;
+            for service in services {
+                sqlx::query(
+                    "INSERT INTO services (customer_id, kind, name, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (kind, name) DO NOTHING",
+                )
+                .bind(id)
+                .bind(service.kind.as_str())
+                .bind(&service.name)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+                let owner: i64 = sqlx::query_scalar("SELECT customer_id FROM services WHERE kind = $1 AND name = $2")
+                    .bind(service.kind.as_str())
+                    .bind(&service.name)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_error)?;
+                if owner != id {
+                    return Err(StorageError::Conflict(format!("{} {}", service.kind.as_str(), service.name)));
+                }
+            }
+            CustomerId(id)
+        }))
+    }
+
+    pub(super) async fn customer_impl(&self, id: CustomerId) -> Result<Option<Customer>, StorageError> {
+        let row: Option<CustomerRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_customers!("WHERE id = $1")).bind(id.0).fetch_optional(pool).await
+        })
+        .map_err(map_error)?;
+        row.map(Customer::try_from).transpose()
+    }
+
+    pub(super) async fn customer_by_number_impl(&self, number: &CustomerNumber) -> Result<Option<Customer>, StorageError> {
+        let row: Option<CustomerRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_customers!("WHERE customer_number = $1"))
+                .bind(number.as_str())
+                .fetch_optional(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        row.map(Customer::try_from).transpose()
+    }
+
+    pub(super) async fn customers_page_impl(
+        &self,
+        after: Option<CustomerId>,
+        limit: u32,
+    ) -> Result<Vec<Customer>, StorageError> {
+        let rows: Vec<CustomerRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_customers!("WHERE id > $1 ORDER BY id LIMIT $2"))
+                .bind(after.map_or(i64::MIN, |id| id.0))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(Customer::try_from).collect()
+    }
+
+    pub(super) async fn services_of_impl(&self, customer: CustomerId) -> Result<Vec<Service>, StorageError> {
+        let rows: Vec<ServiceRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, customer_id, kind, name, created_at FROM services WHERE customer_id = $1 ORDER BY id",
+            )
+            .bind(customer.0)
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(Service::try_from).collect()
+    }
+}

@@ -1,0 +1,204 @@
+//! Storage on SQLite or PostgreSQL behind the application's one `Storage` trait.
+//!
+//! Each query is written once, in the SQL both databases accept (`$n` parameters, `RETURNING`, `ON CONFLICT`), and
+//! [`on_pool!`] compiles it for both pool types; only connection set-up and the way a write transaction begins
+//! differ per backend.
+
+mod customers;
+mod rows;
+mod staff;
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    PgPool, SqlitePool,
+};
+use std::{str::FromStr, time::Duration};
+
+use app::ports::{Storage, StorageError};
+
+/// Runs `$body` with `$pool` bound to whichever pool the store holds. The body is compiled once per backend.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::storage::SqlStore::Sqlite($pool) => $body,
+            $crate::storage::SqlStore::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in a write transaction bound to `$tx`, committing when the body succeeds. An early return by `?`
+/// drops the transaction, which rolls it back: nothing is half-written.
+macro_rules! in_write_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match $store {
+            $crate::storage::SqlStore::Sqlite(pool) => {
+                // SQLite upgrades a deferred transaction's lock only at its first write, and fails with "database is
+                // locked" when another writer got there first; taking the lock up front makes writers queue instead.
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err($crate::storage::map_error)?;
+                let value = $body;
+                $tx.commit().await.map_err($crate::storage::map_error)?;
+                value
+            }
+            $crate::storage::SqlStore::Postgres(pool) => {
+                let mut $tx = pool.begin().await.map_err($crate::storage::map_error)?;
+                let value = $body;
+                $tx.commit().await.map_err($crate::storage::map_error)?;
+                value
+            }
+        }
+    };
+}
+pub(crate) use {in_write_tx, on_pool};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub enum SqlStore {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("cannot create the directory for the SQLite database")]
+    DataDir(#[source] std::io::Error),
+    #[error("cannot connect to the database")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot apply the database migrations")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl SqlStore {
+    /// Connects without migrating; see [`SqlStore::migrate`].
+    pub async fn connect(url: &SecretString, max_connections: u32) -> Result<Self, ConnectError> {
+        let url = url.expose_secret();
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(ConnectError::Connect)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            if let Some(parent) = options.get_filename().parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(ConnectError::DataDir)?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(15))
+                .connect_with(options)
+                .await
+                .map_err(ConnectError::Connect)?;
+            Ok(Self::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).map_err(ConnectError::Connect)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(15))
+                .connect_with(options)
+                .await
+                .map_err(ConnectError::Connect)?;
+            Ok(Self::Postgres(pool))
+        } else {
+            Err(ConnectError::UnsupportedUrl)
+        }
+    }
+
+    /// Applies the pending migrations of this backend's folder. Applied migrations are checksummed by sqlx, so an
+    /// edited one is refused rather than silently diverging.
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        match self {
+            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+        .map_err(ConnectError::Migrate)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await);
+    }
+}
+
+pub(crate) fn map_error(error: sqlx::Error) -> StorageError {
+    match error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict(db.message().to_owned()),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            StorageError::Unavailable(Box::new(error))
+        }
+        other => StorageError::Internal(Box::new(other)),
+    }
+}
+
+#[async_trait]
+impl Storage for SqlStore {
+    async fn ping(&self) -> Result<(), StorageError> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop).map_err(map_error))?;
+        Ok(())
+    }
+
+    async fn ensure_customer(
+        &self,
+        customer: &app::ports::NewCustomer,
+        services: &[app::ports::NewService],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<app::ports::CustomerId, StorageError> {
+        self.ensure_customer_impl(customer, services, now).await
+    }
+
+    async fn customer(&self, id: app::ports::CustomerId) -> Result<Option<app::ports::Customer>, StorageError> {
+        self.customer_impl(id).await
+    }
+
+    async fn customer_by_number(
+        &self,
+        number: &app::domain::CustomerNumber,
+    ) -> Result<Option<app::ports::Customer>, StorageError> {
+        self.customer_by_number_impl(number).await
+    }
+
+    async fn customers_page(
+        &self,
+        after: Option<app::ports::CustomerId>,
+        limit: u32,
+    ) -> Result<Vec<app::ports::Customer>, StorageError> {
+        self.customers_page_impl(after, limit).await
+    }
+
+    async fn services_of(&self, customer: app::ports::CustomerId) -> Result<Vec<app::ports::Service>, StorageError> {
+        self.services_of_impl(customer).await
+    }
+
+    async fn ensure_staff(
+        &self,
+        staff: &app::ports::NewStaff,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<app::ports::StaffId, StorageError> {
+        self.ensure_staff_impl(staff, now).await
+    }
+
+    async fn staff_by_email(
+        &self,
+        email: &app::domain::EmailAddress,
+    ) -> Result<Option<app::ports::StaffMember>, StorageError> {
+        self.staff_by_email_impl(email).await
+    }
+}
