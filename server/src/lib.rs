@@ -41,9 +41,19 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let store = open_store(&settings).await?;
     let listener = TcpListener::bind(settings.site_addr)
         .await
-        .map_err(|source| ServeError::Bind { addr: settings.site_addr, source })?;
+        .map_err(|source| ServeError::Bind {
+            addr: settings.site_addr,
+            source,
+        })?;
     tracing::info!(addr = %settings.site_addr, backend = ?store.backend(), "portal listening");
-    let result = serve_on(listener, store.clone(), Arc::new(SystemClock), &settings, http::shutdown_signal()).await;
+    let result = serve_on(
+        listener,
+        store.clone(),
+        Arc::new(SystemClock),
+        &settings,
+        http::shutdown_signal(),
+    )
+    .await;
     store.close().await;
     tracing::info!("portal stopped");
     result
@@ -58,7 +68,10 @@ pub async fn serve_on(
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let router = http::router(http::AppState::new(settings, Arc::new(store), clock), settings);
+    let router = http::router(
+        http::AppState::new(settings, Arc::new(store), clock),
+        settings,
+    );
     http::serve_gracefully(listener, router, shutdown, settings.shutdown_grace())
         .await
         .map_err(ServeError::Http)

@@ -35,7 +35,11 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
         Command::SeedDemo => {
             let store = server::open_store(&settings).await?;
             let summary = server::seed::seed_demo(&store, SystemClock.now()).await?;
-            tracing::info!(customers = summary.customers, staff = summary.staff, "demo data present");
+            tracing::info!(
+                customers = summary.customers,
+                staff = summary.staff,
+                "demo data present"
+            );
             store.close().await;
         }
     }

@@ -114,10 +114,26 @@ const CUSTOMERS: [DemoCustomer; 5] = [
 ];
 
 const STAFF: [(&str, &str, &[Role]); 4] = [
-    ("camille.rey@staff.portal.example", "Camille Rey", &[Role::Support]),
-    ("noah.meier@staff.portal.example", "Noah Meier", &[Role::Sysadmin]),
-    ("ines.morel@staff.portal.example", "Inès Morel", &[Role::PrivacyOfficer]),
-    ("samuel.dubois@staff.portal.example", "Samuel Dubois", &[Role::Support, Role::Sysadmin]),
+    (
+        "camille.rey@staff.portal.example",
+        "Camille Rey",
+        &[Role::Support],
+    ),
+    (
+        "noah.meier@staff.portal.example",
+        "Noah Meier",
+        &[Role::Sysadmin],
+    ),
+    (
+        "ines.morel@staff.portal.example",
+        "Inès Morel",
+        &[Role::PrivacyOfficer],
+    ),
+    (
+        "samuel.dubois@staff.portal.example",
+        "Samuel Dubois",
+        &[Role::Support, Role::Sysadmin],
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -154,13 +170,23 @@ pub async fn seed_demo(store: &dyn Storage, now: DateTime<Utc>) -> Result<SeedSu
         let services: Vec<NewService> = demo
             .services
             .iter()
-            .map(|(kind, name)| NewService { kind: *kind, name: (*name).to_owned() })
+            .map(|(kind, name)| NewService {
+                kind: *kind,
+                name: (*name).to_owned(),
+            })
             .collect();
         store.ensure_customer(&customer, &services, now).await?;
     }
     for (email, display_name, roles) in STAFF {
-        let staff = NewStaff { email: EmailAddress::parse(email)?, display_name: display_name.to_owned(), roles: roles.to_vec() };
+        let staff = NewStaff {
+            email: EmailAddress::parse(email)?,
+            display_name: display_name.to_owned(),
+            roles: roles.to_vec(),
+        };
         store.ensure_staff(&staff, now).await?;
     }
-    Ok(SeedSummary { customers: CUSTOMERS.len(), staff: STAFF.len() })
+    Ok(SeedSummary {
+        customers: CUSTOMERS.len(),
+        staff: STAFF.len(),
+    })
 }

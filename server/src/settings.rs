@@ -135,14 +135,20 @@ mod tests {
     #[test]
     fn the_default_database_is_a_sqlite_file_in_the_data_directory() {
         let settings = Settings::for_data_dir(PathBuf::from("/srv/portal"), None);
-        assert_eq!(settings.database_url().expose_secret(), "sqlite:///srv/portal/portal.db");
+        assert_eq!(
+            settings.database_url().expose_secret(),
+            "sqlite:///srv/portal/portal.db"
+        );
         let blank = Settings::for_data_dir(PathBuf::from("d"), Some("  ".into()));
         assert_eq!(blank.database_url().expose_secret(), "sqlite://d/portal.db");
     }
 
     #[test]
     fn debug_output_never_shows_the_database_password() {
-        let settings = Settings::for_data_dir(PathBuf::from("d"), Some("postgres://portal:hunter2@db/portal".into()));
+        let settings = Settings::for_data_dir(
+            PathBuf::from("d"),
+            Some("postgres://portal:hunter2@db/portal".into()),
+        );
         assert!(!format!("{settings:?}").contains("hunter2"));
     }
 
@@ -154,7 +160,10 @@ mod tests {
             jail.set_env("PORTAL_DATA_DIR", "/var/lib/portal");
             jail.set_env("PORTAL_LOG_FORMAT", "json");
             let settings = Settings::load().map_err(|error| error.to_string())?;
-            assert_eq!(settings.database_url().expose_secret(), "postgres://localhost/portal");
+            assert_eq!(
+                settings.database_url().expose_secret(),
+                "postgres://localhost/portal"
+            );
             assert_eq!(settings.site_addr, SocketAddr::from(([0, 0, 0, 0], 8080)));
             assert_eq!(settings.data_dir, PathBuf::from("/var/lib/portal"));
             assert_eq!(settings.log_format, LogFormat::Json);
@@ -166,7 +175,10 @@ mod tests {
     fn a_malformed_value_is_an_error_that_names_it() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("LEPTOS_SITE_ADDR", "not-an-address");
-            let error = Settings::load().err().map(|error| error.to_string()).unwrap_or_default();
+            let error = Settings::load()
+                .err()
+                .map(|error| error.to_string())
+                .unwrap_or_default();
             assert!(error.contains("site_addr"), "{error}");
             Ok(())
         });
@@ -175,7 +187,10 @@ mod tests {
     #[test]
     fn a_config_file_is_read_and_the_environment_overrides_it() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("portal.toml", "data_dir = \"/from/file\"\nbody_limit_bytes = 1000\n")?;
+            jail.create_file(
+                "portal.toml",
+                "data_dir = \"/from/file\"\nbody_limit_bytes = 1000\n",
+            )?;
             jail.set_env("PORTAL_CONFIG", "portal.toml");
             jail.set_env("PORTAL_BODY_LIMIT_BYTES", "2000");
             let settings = Settings::load().map_err(|error| error.to_string())?;

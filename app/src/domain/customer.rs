@@ -15,7 +15,10 @@ impl CustomerNumber {
             .strip_prefix("C-")
             .ok_or(InvalidInput::new("customer_number", "must start with C-"))?;
         if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(InvalidInput::new("customer_number", "must be C- followed by six digits"));
+            return Err(InvalidInput::new(
+                "customer_number",
+                "must be C- followed by six digits",
+            ));
         }
         Ok(Self(format!("C-{digits}")))
     }
@@ -61,7 +64,10 @@ impl EmailAddress {
             return Err(InvalidInput::new(FIELD, "is longer than 254 characters"));
         }
         if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(InvalidInput::new(FIELD, "must not contain spaces or control characters"));
+            return Err(InvalidInput::new(
+                FIELD,
+                "must not contain spaces or control characters",
+            ));
         }
         let (local, domain) = raw
             .rsplit_once('@')
@@ -122,16 +128,28 @@ impl PhoneNumber {
         } else if let Some(rest) = compact.strip_prefix('0') {
             format!("41{rest}")
         } else {
-            return Err(InvalidInput::new(FIELD, "must start with +, 00 or a Swiss 0"));
+            return Err(InvalidInput::new(
+                FIELD,
+                "must start with +, 00 or a Swiss 0",
+            ));
         };
         if !international.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(InvalidInput::new(FIELD, "may contain only digits, spaces and + - . / ( )"));
+            return Err(InvalidInput::new(
+                FIELD,
+                "may contain only digits, spaces and + - . / ( )",
+            ));
         }
         if international.starts_with('0') || !(8..=15).contains(&international.len()) {
-            return Err(InvalidInput::new(FIELD, "is not a valid international number"));
+            return Err(InvalidInput::new(
+                FIELD,
+                "is not a valid international number",
+            ));
         }
         if international.starts_with("41") && international.len() != 11 {
-            return Err(InvalidInput::new(FIELD, "a Swiss number has nine digits after the 0"));
+            return Err(InvalidInput::new(
+                FIELD,
+                "a Swiss number has nine digits after the 0",
+            ));
         }
         Ok(Self(format!("+{international}")))
     }
@@ -186,7 +204,10 @@ mod tests {
 
     #[test]
     fn customer_numbers_have_a_fixed_shape() {
-        assert_eq!(CustomerNumber::parse(" C-004217 ").map(String::from), Ok("C-004217".to_owned()));
+        assert_eq!(
+            CustomerNumber::parse(" C-004217 ").map(String::from),
+            Ok("C-004217".to_owned())
+        );
         assert!(CustomerNumber::parse("004217").is_err());
         assert!(CustomerNumber::parse("C-4217").is_err());
         assert!(CustomerNumber::parse("C-00421x").is_err());
@@ -198,7 +219,16 @@ mod tests {
             EmailAddress::parse("Jeanne.Favre@Example.CH").map(String::from),
             Ok("Jeanne.Favre@example.ch".to_owned())
         );
-        for bad in ["", "jeanne", "jeanne@", "@example.ch", "a@b", "a b@example.ch", "a@example.ch\r\nBcc: x@y.z", "a@@example.ch"] {
+        for bad in [
+            "",
+            "jeanne",
+            "jeanne@",
+            "@example.ch",
+            "a@b",
+            "a b@example.ch",
+            "a@example.ch\r\nBcc: x@y.z",
+            "a@@example.ch",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} was accepted");
         }
         assert!(EmailAddress::parse(&format!("{}@example.ch", "a".repeat(250))).is_err());
@@ -206,10 +236,26 @@ mod tests {
 
     #[test]
     fn swiss_phone_numbers_become_e164() {
-        assert_eq!(PhoneNumber::parse("079 123 45 67").map(String::from), Ok("+41791234567".to_owned()));
-        assert_eq!(PhoneNumber::parse("0041 21 555 01 23").map(String::from), Ok("+41215550123".to_owned()));
-        assert_eq!(PhoneNumber::parse("+33 1 42 68 53 00").map(String::from), Ok("+33142685300".to_owned()));
-        for bad in ["", "12345", "079 123 45", "+41 79 123 45 67 8", "079-ABC-45-67", "+0 123 456 789"] {
+        assert_eq!(
+            PhoneNumber::parse("079 123 45 67").map(String::from),
+            Ok("+41791234567".to_owned())
+        );
+        assert_eq!(
+            PhoneNumber::parse("0041 21 555 01 23").map(String::from),
+            Ok("+41215550123".to_owned())
+        );
+        assert_eq!(
+            PhoneNumber::parse("+33 1 42 68 53 00").map(String::from),
+            Ok("+33142685300".to_owned())
+        );
+        for bad in [
+            "",
+            "12345",
+            "079 123 45",
+            "+41 79 123 45 67 8",
+            "079-ABC-45-67",
+            "+0 123 456 789",
+        ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }

@@ -26,7 +26,10 @@ impl Role {
         Self::ALL
             .into_iter()
             .find(|role| role.as_str() == raw.trim())
-            .ok_or(InvalidInput::new("role", "must be support, sysadmin or privacy-officer"))
+            .ok_or(InvalidInput::new(
+                "role",
+                "must be support, sysadmin or privacy-officer",
+            ))
     }
 }
 

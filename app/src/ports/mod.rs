@@ -6,6 +6,6 @@ pub mod storage;
 
 pub use clock::{Clock, SystemClock};
 pub use storage::{
-    Customer, CustomerId, NewCustomer, NewService, NewStaff, Service, ServiceId, ServiceKind, StaffId, StaffMember,
-    Storage, StorageError,
+    Customer, CustomerId, NewCustomer, NewService, NewStaff, Service, ServiceId, ServiceKind,
+    StaffId, StaffMember, Storage, StorageError,
 };

@@ -77,7 +77,10 @@ impl ServiceKind {
         Self::ALL
             .into_iter()
             .find(|kind| kind.as_str() == raw)
-            .ok_or(InvalidInput::new("service kind", "must be web-space, backup-space or mailbox"))
+            .ok_or(InvalidInput::new(
+                "service kind",
+                "must be web-space, backup-space or mailbox",
+            ))
     }
 }
 
@@ -131,15 +134,29 @@ pub trait Storage: Send + Sync + Debug {
 
     async fn customer(&self, id: CustomerId) -> Result<Option<Customer>, StorageError>;
 
-    async fn customer_by_number(&self, number: &CustomerNumber) -> Result<Option<Customer>, StorageError>;
+    async fn customer_by_number(
+        &self,
+        number: &CustomerNumber,
+    ) -> Result<Option<Customer>, StorageError>;
 
     /// Customers in id order, strictly after `after` (keyset pagination).
-    async fn customers_page(&self, after: Option<CustomerId>, limit: u32) -> Result<Vec<Customer>, StorageError>;
+    async fn customers_page(
+        &self,
+        after: Option<CustomerId>,
+        limit: u32,
+    ) -> Result<Vec<Customer>, StorageError>;
 
     async fn services_of(&self, customer: CustomerId) -> Result<Vec<Service>, StorageError>;
 
     /// Creates the staff member if no one has that email, and grants the roles they lack; never removes a role.
-    async fn ensure_staff(&self, staff: &NewStaff, now: DateTime<Utc>) -> Result<StaffId, StorageError>;
+    async fn ensure_staff(
+        &self,
+        staff: &NewStaff,
+        now: DateTime<Utc>,
+    ) -> Result<StaffId, StorageError>;
 
-    async fn staff_by_email(&self, email: &EmailAddress) -> Result<Option<StaffMember>, StorageError>;
+    async fn staff_by_email(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<StaffMember>, StorageError>;
 }

@@ -40,7 +40,11 @@ impl AppState {
             .site_root(settings.site_root.to_string_lossy().as_ref())
             .site_addr(settings.site_addr)
             .build();
-        Self { leptos_options, store, clock }
+        Self {
+            leptos_options,
+            store,
+            clock,
+        }
     }
 }
 
@@ -74,7 +78,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                 .layer(TraceLayer::new_for_http())
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
-                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout())),
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    settings.request_timeout(),
+                )),
         )
         .with_state(state)
 }

@@ -66,7 +66,10 @@ impl SqlStore {
         }))
     }
 
-    pub(super) async fn customer_impl(&self, id: CustomerId) -> Result<Option<Customer>, StorageError> {
+    pub(super) async fn customer_impl(
+        &self,
+        id: CustomerId,
+    ) -> Result<Option<Customer>, StorageError> {
         let row: Option<CustomerRow> = on_pool!(self, pool => {
             sqlx::query_as(select_customers!("WHERE id = $1")).bind(id.0).fetch_optional(pool).await
         })
@@ -74,7 +77,10 @@ impl SqlStore {
         row.map(Customer::try_from).transpose()
     }
 
-    pub(super) async fn customer_by_number_impl(&self, number: &CustomerNumber) -> Result<Option<Customer>, StorageError> {
+    pub(super) async fn customer_by_number_impl(
+        &self,
+        number: &CustomerNumber,
+    ) -> Result<Option<Customer>, StorageError> {
         let row: Option<CustomerRow> = on_pool!(self, pool => {
             sqlx::query_as(select_customers!("WHERE customer_number = $1"))
                 .bind(number.as_str())
@@ -101,7 +107,10 @@ impl SqlStore {
         rows.into_iter().map(Customer::try_from).collect()
     }
 
-    pub(super) async fn services_of_impl(&self, customer: CustomerId) -> Result<Vec<Service>, StorageError> {
+    pub(super) async fn services_of_impl(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<Service>, StorageError> {
         let rows: Vec<ServiceRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, customer_id, kind, name, created_at FROM services WHERE customer_id = $1 ORDER BY id",

@@ -92,7 +92,11 @@ impl SqlStore {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
-            if let Some(parent) = options.get_filename().parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            if let Some(parent) = options
+                .get_filename()
+                .parent()
+                .filter(|dir| !dir.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(parent).map_err(ConnectError::DataDir)?;
             }
             let pool = SqlitePoolOptions::new()
@@ -140,10 +144,13 @@ impl SqlStore {
 
 pub(crate) fn map_error(error: sqlx::Error) -> StorageError {
     match error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict(db.message().to_owned()),
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
-            StorageError::Unavailable(Box::new(error))
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StorageError::Conflict(db.message().to_owned())
         }
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => StorageError::Unavailable(Box::new(error)),
         other => StorageError::Internal(Box::new(other)),
     }
 }
@@ -164,7 +171,10 @@ impl Storage for SqlStore {
         self.ensure_customer_impl(customer, services, now).await
     }
 
-    async fn customer(&self, id: app::ports::CustomerId) -> Result<Option<app::ports::Customer>, StorageError> {
+    async fn customer(
+        &self,
+        id: app::ports::CustomerId,
+    ) -> Result<Option<app::ports::Customer>, StorageError> {
         self.customer_impl(id).await
     }
 
@@ -183,7 +193,10 @@ impl Storage for SqlStore {
         self.customers_page_impl(after, limit).await
     }
 
-    async fn services_of(&self, customer: app::ports::CustomerId) -> Result<Vec<app::ports::Service>, StorageError> {
+    async fn services_of(
+        &self,
+        customer: app::ports::CustomerId,
+    ) -> Result<Vec<app::ports::Service>, StorageError> {
         self.services_of_impl(customer).await
     }
 

@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use app::domain::{CustomerNumber, EmailAddress, Language, PhoneNumber, Role};
-use app::ports::{Customer, CustomerId, NewCustomer, Service, ServiceId, ServiceKind, StaffId, StaffMember, StorageError};
+use app::ports::{
+    Customer, CustomerId, NewCustomer, Service, ServiceId, ServiceKind, StaffId, StaffMember,
+    StorageError,
+};
 
 /// The customer columns in the order [`CustomerRow`] reads them, followed by the rest of the statement.
 macro_rules! select_customers {
@@ -100,7 +103,10 @@ impl StaffRow {
     }
 
     pub(super) fn with_roles(self, roles: Vec<String>) -> Result<StaffMember, StorageError> {
-        let mut roles = roles.iter().map(|role| Role::parse(role)).collect::<Result<Vec<_>, _>>()?;
+        let mut roles = roles
+            .iter()
+            .map(|role| Role::parse(role))
+            .collect::<Result<Vec<_>, _>>()?;
         roles.sort_unstable();
         roles.dedup();
         Ok(StaffMember {

@@ -6,7 +6,11 @@ use app::domain::EmailAddress;
 use app::ports::{NewStaff, StaffId, StaffMember, StorageError};
 
 impl SqlStore {
-    pub(super) async fn ensure_staff_impl(&self, staff: &NewStaff, now: DateTime<Utc>) -> Result<StaffId, StorageError> {
+    pub(super) async fn ensure_staff_impl(
+        &self,
+        staff: &NewStaff,
+        now: DateTime<Utc>,
+    ) -> Result<StaffId, StorageError> {
         Ok(in_write_tx!(self, tx => {
             sqlx::query(
                 "INSERT INTO staff (email, display_name, created_at, updated_at) VALUES ($1, $2, $3, $3) \
@@ -39,7 +43,10 @@ impl SqlStore {
         }))
     }
 
-    pub(super) async fn staff_by_email_impl(&self, email: &EmailAddress) -> Result<Option<StaffMember>, StorageError> {
+    pub(super) async fn staff_by_email_impl(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<StaffMember>, StorageError> {
         let found: Option<(StaffRow, Vec<String>)> = on_pool!(self, pool => {
             let row: Option<StaffRow> =
                 sqlx::query_as("SELECT id, email, display_name, created_at FROM staff WHERE email = $1")

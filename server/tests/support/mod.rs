@@ -1,0 +1,211 @@
+//! Shared test harness: fresh databases on either backend, and the real server on a random port.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use rand::{distributions::Alphanumeric, Rng};
+use secrecy::SecretString;
+use sqlx::{Connection, Executor, PgConnection};
+use std::{net::SocketAddr, sync::Arc};
+use tempfile::TempDir;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+use app::ports::SystemClock;
+use server::{settings::Settings, storage::SqlStore};
+
+pub const POSTGRES_URL_VARIABLE: &str = "PORTAL_TEST_POSTGRES_URL";
+const DEFAULT_POSTGRES_URL: &str = "postgres://root@127.0.0.1:5432/test";
+
+/// The PostgreSQL server tests create their databases on. `PORTAL_REQUIRE_POSTGRES=1` (set by CI) turns an
+/// unreachable server into a failure instead of a skip.
+pub fn postgres_admin_url() -> String {
+    std::env::var(POSTGRES_URL_VARIABLE).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+}
+
+fn postgres_required() -> bool {
+    std::env::var("PORTAL_REQUIRE_POSTGRES").is_ok_and(|value| value == "1")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    pub url: String,
+    pub data_dir: TempDir,
+    postgres_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn create(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => Some(Self::sqlite()),
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub fn sqlite() -> Self {
+        let data_dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}/portal.db", data_dir.path().display());
+        Self {
+            url,
+            data_dir,
+            postgres_name: None,
+        }
+    }
+
+    /// `None` when no PostgreSQL server answers and CI did not demand one.
+    pub async fn postgres() -> Option<Self> {
+        let admin_url = postgres_admin_url();
+        let mut admin = match PgConnection::connect(&admin_url).await {
+            Ok(connection) => connection,
+            Err(error) if !postgres_required() => {
+                eprintln!("SKIPPED on PostgreSQL: {admin_url} unreachable ({error})");
+                return None;
+            }
+            Err(error) => panic!("PostgreSQL is required but {admin_url} is unreachable: {error}"),
+        };
+        let suffix: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(12)
+            .map(char::from)
+            .collect::<String>()
+            .to_lowercase();
+        let name = format!("portal_test_{suffix}");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        let (base, _) = admin_url.rsplit_once('/').expect("database URL has a path");
+        let data_dir = tempfile::tempdir().expect("temporary directory");
+        Some(Self {
+            url: format!("{base}/{name}"),
+            data_dir,
+            postgres_name: Some(name),
+        })
+    }
+
+    pub async fn store(&self) -> SqlStore {
+        let store = SqlStore::connect(&SecretString::from(self.url.clone()), 8)
+            .await
+            .expect("connect");
+        store.migrate().await.expect("migrate");
+        store
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings::for_data_dir(self.data_dir.path().to_path_buf(), Some(self.url.clone()))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        // Drop runs outside any runtime guarantee, so the clean-up gets a small runtime of its own.
+        let cleanup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                if let Ok(mut admin) = PgConnection::connect(&postgres_admin_url()).await {
+                    let _ = admin
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
+
+/// The real server, on a random loopback port, with a fresh database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: SqlStore,
+    pub db: TestDb,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), server::ServeError>>>,
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let db = TestDb::create(backend).await?;
+    let settings = db.settings();
+    let store = db.store().await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (shutdown, stop) = oneshot::channel::<()>();
+    let task = tokio::spawn({
+        let store = store.clone();
+        async move {
+            server::serve_on(
+                listener,
+                store,
+                Arc::new(SystemClock),
+                &settings,
+                async move {
+                    let _ = stop.await;
+                },
+            )
+            .await
+        }
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    Some(TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        client,
+        store,
+        db,
+        shutdown: Some(shutdown),
+        task: Some(task),
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Asks the server to stop and waits for it, as SIGTERM would.
+    pub async fn stop(mut self) -> Result<(), server::ServeError> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        let task = self.task.take().expect("server task");
+        task.await.expect("server task panicked")
+    }
+}
+
+/// Declares each listed async test once per backend: `sqlite::name` and `postgres::name`.
+/// Each test function takes the backend and returns nothing.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
