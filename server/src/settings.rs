@@ -129,6 +129,7 @@ impl Settings {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail fixes the closure's error type
 mod tests {
     use super::*;
 
