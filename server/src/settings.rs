@@ -32,6 +32,14 @@ pub struct Settings {
     pub request_timeout_secs: u64,
     /// How long a graceful shutdown waits for in-flight requests before giving up.
     pub shutdown_grace_secs: u64,
+    /// `PORTAL_PUBLIC_URL`: the address people reach the portal at (links in emails, the origin that state-changing
+    /// requests must come from, whether cookies are `Secure`). Absent means `http://` + the listen address.
+    pub public_url: Option<String>,
+    /// `PORTAL_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the reverse proxies in front of the
+    /// portal; only their `X-Forwarded-For` entries are believed.
+    pub trusted_proxies: String,
+    pub session_idle_minutes: u64,
+    pub session_absolute_hours: u64,
 }
 
 #[derive(Serialize)]
@@ -44,6 +52,9 @@ struct Defaults {
     body_limit_bytes: usize,
     request_timeout_secs: u64,
     shutdown_grace_secs: u64,
+    trusted_proxies: String,
+    session_idle_minutes: u64,
+    session_absolute_hours: u64,
 }
 
 impl Default for Defaults {
@@ -57,13 +68,20 @@ impl Default for Defaults {
             body_limit_bytes: 64 * 1024,
             request_timeout_secs: 30,
             shutdown_grace_secs: 20,
+            trusted_proxies: String::new(),
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("invalid configuration: {0}")]
-pub struct SettingsError(#[from] Box<figment::Error>);
+pub enum SettingsError {
+    #[error("invalid configuration: {0}")]
+    Figment(#[from] Box<figment::Error>),
+    #[error("invalid configuration: {setting}: {reason}")]
+    Invalid { setting: &'static str, reason: String },
+}
 
 /// The environment variables that keep their conventional names instead of the `PORTAL_` prefix.
 const CONVENTIONAL: [(&str, &str); 3] = [
@@ -92,8 +110,59 @@ impl Settings {
                             .map_or(variable.into(), |(_, key)| (*key).into())
                     }),
             )
-            .extract()
-            .map_err(|error| SettingsError(Box::new(error)))
+            .extract::<Self>()
+            .map_err(|error| SettingsError::Figment(Box::new(error)))?
+            .validated()
+    }
+
+    fn validated(self) -> Result<Self, SettingsError> {
+        self.trusted_proxy_ranges()?;
+        let origin = self.public_origin();
+        if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.matches('/').count() != 2 {
+            return Err(SettingsError::Invalid {
+                setting: "public_url",
+                reason: "must be http(s)://host[:port] with nothing after the host".into(),
+            });
+        }
+        Ok(self)
+    }
+
+    /// `scheme://host[:port]`, without a trailing slash: what browsers send as `Origin`.
+    pub fn public_origin(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.site_addr),
+        }
+    }
+
+    /// Served over TLS (directly or by a proxy): cookies get `Secure` and the `__Host-` prefix, responses get HSTS.
+    pub fn is_https(&self) -> bool {
+        self.public_origin().starts_with("https://")
+    }
+
+    pub fn trusted_proxy_ranges(&self) -> Result<Vec<ipnet::IpNet>, SettingsError> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| SettingsError::Invalid {
+                        setting: "trusted_proxies",
+                        reason: format!("{entry:?} is not an IP address or CIDR range"),
+                    })
+            })
+            .collect()
+    }
+
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes * 60)
+    }
+
+    pub fn session_absolute(&self) -> Duration {
+        Duration::from_secs(self.session_absolute_hours * 3600)
     }
 
     /// Settings for one test or tool run: defaults, a given data directory and database, any free port.
@@ -109,6 +178,10 @@ impl Settings {
             body_limit_bytes: defaults.body_limit_bytes,
             request_timeout_secs: defaults.request_timeout_secs,
             shutdown_grace_secs: defaults.shutdown_grace_secs,
+            public_url: None,
+            trusted_proxies: defaults.trusted_proxies,
+            session_idle_minutes: defaults.session_idle_minutes,
+            session_absolute_hours: defaults.session_absolute_hours,
         }
     }
 
@@ -181,6 +254,25 @@ mod tests {
                 .map(|error| error.to_string())
                 .unwrap_or_default();
             assert!(error.contains("site_addr"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn proxies_and_public_url_are_checked_at_load() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7");
+            jail.set_env("PORTAL_PUBLIC_URL", "https://portail.example.ch/");
+            let settings = Settings::load().map_err(|error| error.to_string())?;
+            assert_eq!(settings.trusted_proxy_ranges().map_err(|error| error.to_string())?.len(), 2);
+            assert_eq!(settings.public_origin(), "https://portail.example.ch");
+            assert!(settings.is_https());
+            jail.set_env("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local");
+            let error = Settings::load().err().map(|error| error.to_string()).unwrap_or_default();
+            assert!(error.contains("proxy.local"), "{error}");
+            jail.set_env("PORTAL_TRUSTED_PROXIES", "");
+            jail.set_env("PORTAL_PUBLIC_URL", "https://portail.example.ch/login");
+            assert!(Settings::load().is_err());
             Ok(())
         });
     }

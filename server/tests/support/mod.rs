@@ -136,10 +136,12 @@ pub struct TestApp {
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let db = TestDb::create(backend).await?;
-    let settings = db.settings();
     let store = db.store().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
+    let mut settings = db.settings();
+    settings.site_addr = addr;
+    settings.public_url = Some(format!("http://{addr}"));
     let (shutdown, stop) = oneshot::channel::<()>();
     let task = tokio::spawn({
         let store = store.clone();
