@@ -4,6 +4,8 @@
 //! feature builds the browser side.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod ports;

@@ -1,9 +1,14 @@
 //! Domain rules: pure functions and parse-don't-validate types, with time passed in.
 
 pub mod customer;
+pub mod password;
+pub mod security_event;
 pub mod staff;
+pub mod throttle;
 
 pub use customer::{CustomerNumber, EmailAddress, Language, PhoneNumber};
+pub use password::NewPassword;
+pub use security_event::SecurityEventKind;
 pub use staff::Role;
 
 /// Why an input was refused, phrased so it can be shown next to the field.

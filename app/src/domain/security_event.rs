@@ -1,0 +1,48 @@
+use serde::{Deserialize, Serialize};
+
+/// Account security events. The numbers are stable: they are stored, exported and searched on, so a code is never
+/// reused or renumbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SecurityEventKind {
+    LoginSucceeded,
+    LoginFailed,
+    LoginThrottled,
+    Logout,
+    SecondFactorSucceeded,
+    SecondFactorFailed,
+    SecondFactorEnrolled,
+    SecondFactorDisabled,
+    RecoveryCodeUsed,
+    PasswordChanged,
+    PasswordResetRequested,
+    PasswordResetCompleted,
+    EmailChanged,
+    SessionEnded,
+    AuthorizationRefused,
+    AccountCreated,
+    AccountDisabled,
+}
+
+impl SecurityEventKind {
+    pub const fn code(self) -> i32 {
+        match self {
+            Self::LoginSucceeded => 1000,
+            Self::LoginFailed => 1001,
+            Self::LoginThrottled => 1002,
+            Self::Logout => 1003,
+            Self::SecondFactorSucceeded => 1010,
+            Self::SecondFactorFailed => 1011,
+            Self::SecondFactorEnrolled => 1012,
+            Self::SecondFactorDisabled => 1013,
+            Self::RecoveryCodeUsed => 1014,
+            Self::PasswordChanged => 1020,
+            Self::PasswordResetRequested => 1021,
+            Self::PasswordResetCompleted => 1022,
+            Self::EmailChanged => 1023,
+            Self::SessionEnded => 1030,
+            Self::AuthorizationRefused => 1040,
+            Self::AccountCreated => 1050,
+            Self::AccountDisabled => 1051,
+        }
+    }
+}
