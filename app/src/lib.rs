@@ -4,6 +4,7 @@
 //! feature builds the browser side.
 #![forbid(unsafe_code)]
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod domain;

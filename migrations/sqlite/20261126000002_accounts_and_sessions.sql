@@ -23,6 +23,7 @@ CREATE TABLE recovery_codes (
 
 CREATE TABLE sessions (
     id           TEXT PRIMARY KEY,
+    handle       TEXT NOT NULL UNIQUE,
     account_id   INTEGER REFERENCES accounts (id),
     data         TEXT NOT NULL,
     user_agent   TEXT,

@@ -17,6 +17,20 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit. Safe to run repeatedly and while other instances serve.
     Migrate,
-    /// Create the demo customers, staff and services if they are missing. Running it again changes nothing.
+    /// Create the demo customers, staff, services and sign-in accounts if they are missing (see README.md for their
+    /// passwords and second-factor secrets). Running it again changes nothing.
     SeedDemo,
+    /// Create a sign-in account, reading its password from the first line of standard input.
+    ///
+    /// `--role customer` gives a login to the existing customer with that email; staff roles (support, sysadmin,
+    /// privacy-officer; repeat --role for several) create the staff member too. Staff enrol their second factor at
+    /// first sign-in.
+    CreateUser {
+        #[arg(long = "role", required = true, value_name = "ROLE")]
+        roles: Vec<String>,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
 }

@@ -1,6 +1,7 @@
 //! The portal's adapters — storage, HTTP, jobs, the admin CLI — wired around the `app` crate.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod cli;
 pub mod http;
 pub mod seed;
@@ -68,10 +69,7 @@ pub async fn serve_on(
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let router = http::router(
-        http::AppState::new(settings, Arc::new(store), clock),
-        settings,
-    );
+    let router = http::router(http::AppState::new(settings, store, clock), settings);
     http::serve_gracefully(listener, router, shutdown, settings.shutdown_grace())
         .await
         .map_err(ServeError::Http)

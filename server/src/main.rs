@@ -1,7 +1,10 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+use app::auth::passwords::PasswordHasher;
+use app::domain::{EmailAddress, NewPassword};
 use app::ports::{Clock, SystemClock};
+use server::accounts::{create_user, Kind, NewUser};
 use server::{cli::Cli, cli::Command, settings::Settings};
 
 #[tokio::main]
@@ -40,6 +43,26 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
                 staff = summary.staff,
                 "demo data present"
             );
+            store.close().await;
+        }
+        Command::CreateUser { roles, email, name } => {
+            let kind = Kind::from_role_names(&roles)?;
+            let email = EmailAddress::parse(&email)?;
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let password = NewPassword::parse(line.trim_end_matches(['\r', '\n']))?;
+            let store = server::open_store(&settings).await?;
+            let hasher = PasswordHasher::new(1);
+            let now = SystemClock.now();
+            let user = NewUser {
+                kind: &kind,
+                email: &email,
+                name: &name,
+                password: &password,
+                totp_secret: None,
+            };
+            let account = create_user(&store, &hasher, &user, now).await?;
+            tracing::info!(account = account.0, %email, "account created");
             store.close().await;
         }
     }

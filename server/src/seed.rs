@@ -2,8 +2,13 @@
 
 use chrono::{DateTime, Utc};
 
-use app::domain::{CustomerNumber, EmailAddress, InvalidInput, Language, PhoneNumber, Role};
-use app::ports::{NewCustomer, NewService, NewStaff, ServiceKind, Storage, StorageError};
+use app::auth::passwords::PasswordHasher;
+use app::domain::{
+    CustomerNumber, EmailAddress, InvalidInput, Language, NewPassword, PhoneNumber, Role,
+};
+
+use crate::accounts::{create_user, CreateUserError, Kind, NewUser};
+use app::ports::{NewCustomer, NewService, ServiceKind, Storage, StorageError};
 
 struct DemoCustomer {
     number: &'static str,
@@ -113,28 +118,36 @@ const CUSTOMERS: [DemoCustomer; 5] = [
     },
 ];
 
-const STAFF: [(&str, &str, &[Role]); 4] = [
+/// Email, name, roles and the base32 TOTP secret that README.md gives, so that anyone can sign in as staff.
+const STAFF: [(&str, &str, &[Role], &str); 4] = [
     (
         "camille.rey@staff.portal.example",
         "Camille Rey",
         &[Role::Support],
+        "MNQW22LMNRSS44TFPEWWIZLNN4WXI33U",
     ),
     (
         "noah.meier@staff.portal.example",
         "Noah Meier",
         &[Role::Sysadmin],
+        "NZXWC2BONVSWSZLSFVSGK3LPFV2G65DQ",
     ),
     (
         "ines.morel@staff.portal.example",
         "Inès Morel",
         &[Role::PrivacyOfficer],
+        "NFXGK4ZONVXXEZLMFVSGK3LPFV2G65DQ",
     ),
     (
         "samuel.dubois@staff.portal.example",
         "Samuel Dubois",
         &[Role::Support, Role::Sysadmin],
+        "ONQW25LFNQXGI5LCN5UXGLLEMVWW6LLU",
     ),
 ];
+
+/// The password of every demo account. Demo data only: a real deployment creates accounts with `create-user`.
+pub const DEMO_PASSWORD: &str = "portail-demo-2026";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -142,6 +155,8 @@ pub enum SeedError {
     Invalid(#[from] InvalidInput),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error("demo account: {0}")]
+    Account(Box<CreateUserError>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,16 +192,46 @@ pub async fn seed_demo(store: &dyn Storage, now: DateTime<Utc>) -> Result<SeedSu
             .collect();
         store.ensure_customer(&customer, &services, now).await?;
     }
-    for (email, display_name, roles) in STAFF {
-        let staff = NewStaff {
-            email: EmailAddress::parse(email)?,
-            display_name: display_name.to_owned(),
-            roles: roles.to_vec(),
+    let hasher = PasswordHasher::new(2);
+    let password = NewPassword::parse(DEMO_PASSWORD)?;
+    for demo in &CUSTOMERS {
+        let email = EmailAddress::parse(demo.email)?;
+        let user = NewUser {
+            kind: &Kind::Customer,
+            email: &email,
+            name: demo.first_name,
+            password: &password,
+            totp_secret: None,
         };
-        store.ensure_staff(&staff, now).await?;
+        ensure_user(store, &hasher, &user, now).await?;
+    }
+    for (email, display_name, roles, secret) in STAFF {
+        let email = EmailAddress::parse(email)?;
+        let kind = Kind::Staff(roles.to_vec());
+        let user = NewUser {
+            kind: &kind,
+            email: &email,
+            name: display_name,
+            password: &password,
+            totp_secret: Some(secret),
+        };
+        ensure_user(store, &hasher, &user, now).await?;
     }
     Ok(SeedSummary {
         customers: CUSTOMERS.len(),
         staff: STAFF.len(),
     })
+}
+
+/// Creates the account unless one exists; an existing demo account is left as its user changed it.
+async fn ensure_user(
+    store: &dyn Storage,
+    hasher: &PasswordHasher,
+    user: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), SeedError> {
+    match create_user(store, hasher, user, now).await {
+        Ok(_) | Err(CreateUserError::Exists(_)) => Ok(()),
+        Err(error) => Err(SeedError::Account(Box::new(error))),
+    }
 }

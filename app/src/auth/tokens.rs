@@ -34,7 +34,11 @@ pub fn new_recovery_codes() -> Vec<String> {
 
 /// Recovery codes are compared without case, spaces or dashes, as people type them.
 pub fn normalise_recovery_code(typed: &str) -> String {
-    typed.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 pub fn hash_recovery_code(code: &str) -> String {

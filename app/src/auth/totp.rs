@@ -22,9 +22,19 @@ pub fn new_secret() -> String {
 }
 
 fn totp(secret_base32: &str, account: &str) -> Result<TOTP, BadSecret> {
-    let bytes = Secret::Encoded(secret_base32.to_owned()).to_bytes().map_err(|_| BadSecret)?;
-    TOTP::new(Algorithm::SHA1, 6, 0, STEP_SECS as u64, bytes, Some(ISSUER.to_owned()), account.to_owned())
-        .map_err(|_| BadSecret)
+    let bytes = Secret::Encoded(secret_base32.to_owned())
+        .to_bytes()
+        .map_err(|_| BadSecret)?;
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        0,
+        STEP_SECS as u64,
+        bytes,
+        Some(ISSUER.to_owned()),
+        account.to_owned(),
+    )
+    .map_err(|_| BadSecret)
 }
 
 /// The `otpauth://` address an authenticator app scans, and the same as an SVG QR code.
@@ -56,7 +66,12 @@ pub fn accept(
     let current = now.timestamp().div_euclid(STEP_SECS);
     let found = (current - SKEW_STEPS..=current + SKEW_STEPS)
         .filter(|step| *step >= 0)
-        .find(|step| same(totp.generate((*step * STEP_SECS) as u64).as_bytes(), code.as_bytes()));
+        .find(|step| {
+            same(
+                totp.generate((*step * STEP_SECS) as u64).as_bytes(),
+                code.as_bytes(),
+            )
+        });
     Ok(found.filter(|step| last_used_step.is_none_or(|last| *step > last)))
 }
 
@@ -79,22 +94,40 @@ mod tests {
     const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
     fn at(seconds: i64) -> DateTime<Utc> {
-        Utc.timestamp_opt(1_800_000_000 + seconds, 0).single().unwrap()
+        Utc.timestamp_opt(1_800_000_000 + seconds, 0)
+            .single()
+            .unwrap()
     }
 
     #[test]
     fn a_current_code_is_accepted_once() {
         let code = code_at(SECRET, at(0)).unwrap();
-        let step = accept(SECRET, &code, at(0), None).unwrap().expect("accepted");
-        assert_eq!(accept(SECRET, &code, at(1), Some(step)).unwrap(), None, "replay refused");
+        let step = accept(SECRET, &code, at(0), None)
+            .unwrap()
+            .expect("accepted");
+        assert_eq!(
+            accept(SECRET, &code, at(1), Some(step)).unwrap(),
+            None,
+            "replay refused"
+        );
     }
 
     #[test]
     fn neighbouring_steps_are_tolerated_and_older_ones_are_not() {
         let code = code_at(SECRET, at(0)).unwrap();
-        assert!(accept(SECRET, &code, at(30), None).unwrap().is_some(), "one step late");
-        assert!(accept(SECRET, &code, at(-30), None).unwrap().is_some(), "one step early");
-        assert_eq!(accept(SECRET, &code, at(95), None).unwrap(), None, "three steps late");
+        assert!(
+            accept(SECRET, &code, at(30), None).unwrap().is_some(),
+            "one step late"
+        );
+        assert!(
+            accept(SECRET, &code, at(-30), None).unwrap().is_some(),
+            "one step early"
+        );
+        assert_eq!(
+            accept(SECRET, &code, at(95), None).unwrap(),
+            None,
+            "three steps late"
+        );
     }
 
     #[test]
@@ -108,11 +141,18 @@ mod tests {
     #[test]
     fn malformed_codes_are_refused_without_error() {
         for typed in ["", "12345", "1234567", "abcdef"] {
-            assert_eq!(accept(SECRET, typed, at(0), None).unwrap(), None, "{typed:?}");
+            assert_eq!(
+                accept(SECRET, typed, at(0), None).unwrap(),
+                None,
+                "{typed:?}"
+            );
         }
         let spaced = code_at(SECRET, at(0)).unwrap();
         let spaced = format!("{} {}", &spaced[..3], &spaced[3..]);
-        assert!(accept(SECRET, &spaced, at(0), None).unwrap().is_some(), "spaces as apps show them are fine");
+        assert!(
+            accept(SECRET, &spaced, at(0), None).unwrap().is_some(),
+            "spaces as apps show them are fine"
+        );
     }
 
     #[test]

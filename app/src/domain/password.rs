@@ -14,10 +14,16 @@ impl NewPassword {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let chars = raw.chars().count();
         if chars < Self::MIN_CHARS {
-            return Err(InvalidInput::new("password", "must be at least 12 characters long"));
+            return Err(InvalidInput::new(
+                "password",
+                "must be at least 12 characters long",
+            ));
         }
         if chars > Self::MAX_CHARS {
-            return Err(InvalidInput::new("password", "must be at most 128 characters long"));
+            return Err(InvalidInput::new(
+                "password",
+                "must be at most 128 characters long",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -41,10 +47,16 @@ mod tests {
     fn length_is_the_only_rule_and_it_counts_characters() {
         assert!(NewPassword::parse("elevenchars").is_err());
         assert!(NewPassword::parse("twelve chars").is_ok());
-        assert!(NewPassword::parse("àéîõüàéîõüàé").is_ok(), "12 characters even if more bytes");
+        assert!(
+            NewPassword::parse("àéîõüàéîõüàé").is_ok(),
+            "12 characters even if more bytes"
+        );
         assert!(NewPassword::parse(&"x".repeat(128)).is_ok());
         assert!(NewPassword::parse(&"x".repeat(129)).is_err());
-        assert!(NewPassword::parse("            ").is_ok(), "no composition rules, spaces allowed");
+        assert!(
+            NewPassword::parse("            ").is_ok(),
+            "no composition rules, spaces allowed"
+        );
     }
 
     #[test]

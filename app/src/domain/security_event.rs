@@ -24,6 +24,30 @@ pub enum SecurityEventKind {
 }
 
 impl SecurityEventKind {
+    pub const ALL: [Self; 17] = [
+        Self::LoginSucceeded,
+        Self::LoginFailed,
+        Self::LoginThrottled,
+        Self::Logout,
+        Self::SecondFactorSucceeded,
+        Self::SecondFactorFailed,
+        Self::SecondFactorEnrolled,
+        Self::SecondFactorDisabled,
+        Self::RecoveryCodeUsed,
+        Self::PasswordChanged,
+        Self::PasswordResetRequested,
+        Self::PasswordResetCompleted,
+        Self::EmailChanged,
+        Self::SessionEnded,
+        Self::AuthorizationRefused,
+        Self::AccountCreated,
+        Self::AccountDisabled,
+    ];
+
+    pub fn from_code(code: i32) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
     pub const fn code(self) -> i32 {
         match self {
             Self::LoginSucceeded => 1000,
@@ -44,5 +68,24 @@ impl SecurityEventKind {
             Self::AccountCreated => 1050,
             Self::AccountDisabled => 1051,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_read_back() {
+        let codes: HashSet<i32> = SecurityEventKind::ALL
+            .iter()
+            .map(|kind| kind.code())
+            .collect();
+        assert_eq!(codes.len(), SecurityEventKind::ALL.len());
+        for kind in SecurityEventKind::ALL {
+            assert_eq!(SecurityEventKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(SecurityEventKind::from_code(1), None);
     }
 }

@@ -8,7 +8,11 @@ pub const FREE_ATTEMPTS: u32 = 5;
 pub const MAX_DELAY_SECS: i64 = 60;
 
 /// How long the caller must still wait before the next attempt, if at all.
-pub fn wait_before_next_attempt(failures: u32, last_failure: DateTime<Utc>, now: DateTime<Utc>) -> Option<Duration> {
+pub fn wait_before_next_attempt(
+    failures: u32,
+    last_failure: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Duration> {
     if failures < FREE_ATTEMPTS {
         return None;
     }
@@ -24,7 +28,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn t(seconds: i64) -> DateTime<Utc> {
-        Utc.timestamp_opt(1_800_000_000 + seconds, 0).single().unwrap_or_default()
+        Utc.timestamp_opt(1_800_000_000 + seconds, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     #[test]
@@ -37,15 +43,24 @@ mod tests {
     #[test]
     fn delays_double_then_stop_growing_at_a_minute() {
         let waits: Vec<i64> = (FREE_ATTEMPTS..FREE_ATTEMPTS + 9)
-            .map(|failures| wait_before_next_attempt(failures, t(0), t(0)).map_or(0, |d| d.num_seconds()))
+            .map(|failures| {
+                wait_before_next_attempt(failures, t(0), t(0)).map_or(0, |d| d.num_seconds())
+            })
             .collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
     }
 
     #[test]
     fn the_wait_runs_from_the_last_failure() {
-        assert_eq!(wait_before_next_attempt(8, t(0), t(5)).map(|d| d.num_seconds()), Some(3));
+        assert_eq!(
+            wait_before_next_attempt(8, t(0), t(5)).map(|d| d.num_seconds()),
+            Some(3)
+        );
         assert_eq!(wait_before_next_attempt(8, t(0), t(8)), None);
-        assert_eq!(wait_before_next_attempt(100, t(0), t(61)), None, "even after many failures, a minute is enough");
+        assert_eq!(
+            wait_before_next_attempt(100, t(0), t(61)),
+            None,
+            "even after many failures, a minute is enough"
+        );
     }
 }

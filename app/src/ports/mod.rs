@@ -1,11 +1,21 @@
 //! What the application needs from the outside world. `server` implements these traits and provides them as
 //! Leptos context, so pages and server functions never name a concrete database, mailer or clock.
 
+pub mod accounts;
 pub mod clock;
 pub mod storage;
 
+pub use accounts::{
+    Account, AccountId, AccountStore, EndSessions, MailKind, NewAccount, OutgoingMail, Principal,
+    SecurityEvent, SessionSummary,
+};
 pub use clock::{Clock, SystemClock};
 pub use storage::{
     Customer, CustomerId, NewCustomer, NewService, NewStaff, Service, ServiceId, ServiceKind,
     StaffId, StaffMember, Storage, StorageError,
 };
+
+/// The client's address as the server worked it out (behind trusted proxies: the right-most untrusted hop). The
+/// server puts it in each request's extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);

@@ -119,7 +119,7 @@ pub struct StaffMember {
 
 /// The one storage interface. Every method is atomic: it either does all it says or nothing.
 #[async_trait]
-pub trait Storage: Send + Sync + Debug {
+pub trait Storage: super::AccountStore + Send + Sync + Debug {
     /// Succeeds when the database answers a query.
     async fn ping(&self) -> Result<(), StorageError>;
 
@@ -137,6 +137,11 @@ pub trait Storage: Send + Sync + Debug {
     async fn customer_by_number(
         &self,
         number: &CustomerNumber,
+    ) -> Result<Option<Customer>, StorageError>;
+
+    async fn customer_by_email(
+        &self,
+        email: &EmailAddress,
     ) -> Result<Option<Customer>, StorageError>;
 
     /// Customers in id order, strictly after `after` (keyset pagination).
@@ -159,4 +164,7 @@ pub trait Storage: Send + Sync + Debug {
         &self,
         email: &EmailAddress,
     ) -> Result<Option<StaffMember>, StorageError>;
+
+    /// The roles a staff member holds now, sorted.
+    async fn staff_roles(&self, staff: StaffId) -> Result<Vec<Role>, StorageError>;
 }

@@ -11,7 +11,7 @@ pub async fn healthz() -> Json<Value> {
 
 /// The process can do useful work: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.store.ping().await {
+    match state.app.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
             Json(json!({ "status": "ready", "database": "ok" })),

@@ -1,8 +1,12 @@
 //! The HTTP surface: Leptos pages and server functions, health probes, and the layers every response goes through.
 
+mod guard;
 mod health;
+pub mod security;
 
-use axum::{extract::FromRef, http::StatusCode, routing::get, Router};
+use axum::{
+    extract::FromRef, http::StatusCode, middleware::from_fn_with_state, routing::get, Router,
+};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{future::Future, sync::Arc, time::Duration};
@@ -14,11 +18,15 @@ use tower_http::{
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
+use app::api::context::{AppContext, AuthConfig};
+use app::auth::passwords::PasswordHasher;
 use app::ports::{Clock, Storage};
 use app::{shell, App};
 
 use crate::settings::Settings;
+use crate::storage::SqlStore;
 
 /// The output name cargo-leptos compiles in; the fallback keeps plain `cargo test` builds serving the same paths.
 const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
@@ -29,21 +37,37 @@ const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub store: Arc<dyn Storage>,
-    pub clock: Arc<dyn Clock>,
+    pub app: AppContext,
+    /// The same database as `app.store`, as the concrete type the session layer needs.
+    pub sessions: SqlStore,
 }
 
 impl AppState {
-    pub fn new(settings: &Settings, store: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(settings: &Settings, store: SqlStore, clock: Arc<dyn Clock>) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(settings.site_root.to_string_lossy().as_ref())
             .site_addr(settings.site_addr)
             .build();
+        let hashing_threads = std::thread::available_parallelism().map_or(2, usize::from);
+        let app = AppContext {
+            store: Arc::new(store.clone()) as Arc<dyn Storage>,
+            clock,
+            hasher: PasswordHasher::new(hashing_threads),
+            auth: AuthConfig {
+                idle: chrono::Duration::minutes(
+                    i64::try_from(settings.session_idle_minutes).unwrap_or(30),
+                ),
+                absolute: chrono::Duration::hours(
+                    i64::try_from(settings.session_absolute_hours).unwrap_or(12),
+                ),
+                public_origin: settings.public_origin(),
+            },
+        };
         Self {
             leptos_options,
-            store,
-            clock,
+            app,
+            sessions: store,
         }
     }
 }
@@ -59,31 +83,64 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let context = {
         let state = state.clone();
         move || {
-            provide_context(state.store.clone());
-            provide_context(state.clock.clone());
+            provide_context(state.app.clone());
+            security::provide_csp_nonce();
         }
     };
     let render = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let policy = security::SecurityPolicy::from_settings(settings);
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(&state, routes, context, render)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::provide_csp_nonce, shell))
+        .layer(from_fn_with_state(state.clone(), guard::protect_pages))
+        .layer(session_layer(state.sessions.clone(), settings))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http())
                 .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(from_fn_with_state(
+                    policy.clone(),
+                    security::security_headers,
+                ))
+                .layer(from_fn_with_state(
+                    policy.clone(),
+                    security::record_client_ip,
+                ))
+                // Before the CSRF check, so that an oversized body is refused as such, unread, whoever sent it.
                 .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
+                .layer(security::CsrfLayer::new(policy))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
                     settings.request_timeout(),
                 )),
         )
         .with_state(state)
+}
+
+/// Sessions live in the portal's database. Over HTTPS the cookie is `__Host-` prefixed and `Secure`; plain HTTP is
+/// only for development on this machine, where browsers would refuse both.
+fn session_layer(store: SqlStore, settings: &Settings) -> SessionManagerLayer<SqlStore> {
+    let https = settings.is_https();
+    SessionManagerLayer::new(store)
+        .with_name(if https {
+            "__Host-portal_session"
+        } else {
+            "portal_session"
+        })
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnSessionEnd)
 }
 
 /// Serves until `shutdown` completes, then stops accepting and waits for in-flight requests, at most `grace`.
@@ -101,7 +158,8 @@ pub async fn serve_gracefully(
         let _ = stop_tx.send(true);
     });
     let mut graceful_rx = stop_rx.clone();
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         // An error means the sender is gone, which only happens after it signalled.
         let _ = graceful_rx.wait_for(|stop| *stop).await;
     });

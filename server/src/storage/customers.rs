@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::rows::{select_customers, CustomerRow, ServiceRow};
 use super::{in_write_tx, map_error, on_pool, SqlStore};
-use app::domain::{CustomerNumber, PhoneNumber};
+use app::domain::{CustomerNumber, EmailAddress, PhoneNumber};
 use app::ports::{Customer, CustomerId, NewCustomer, NewService, Service, StorageError};
 
 impl SqlStore {
@@ -86,6 +86,17 @@ impl SqlStore {
                 .bind(number.as_str())
                 .fetch_optional(pool)
                 .await
+        })
+        .map_err(map_error)?;
+        row.map(Customer::try_from).transpose()
+    }
+
+    pub(super) async fn customer_by_email_impl(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<Customer>, StorageError> {
+        let row: Option<CustomerRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_customers!("WHERE email = $1")).bind(email.as_str()).fetch_optional(pool).await
         })
         .map_err(map_error)?;
         row.map(Customer::try_from).transpose()

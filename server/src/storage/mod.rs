@@ -4,8 +4,10 @@
 //! [`on_pool!`] compiles it for both pool types; only connection set-up and the way a write transaction begins
 //! differ per backend.
 
+mod accounts;
 mod customers;
 mod rows;
+mod sessions;
 mod staff;
 
 use async_trait::async_trait;
@@ -51,7 +53,25 @@ macro_rules! in_write_tx {
         }
     };
 }
-pub(crate) use {in_write_tx, on_pool};
+/// Queues a message in the outbox through `$executor`, normally inside the transaction of the change that causes it.
+macro_rules! insert_mail {
+    ($executor:expr, $mail:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO outbox (kind, recipient, language, subject, body_text, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($mail.kind.as_str())
+        .bind($mail.to.as_str())
+        .bind($mail.language.code())
+        .bind(&$mail.subject)
+        .bind(&$mail.body_text)
+        .bind($now)
+        .execute($executor)
+        .await
+        .map_err($crate::storage::map_error)?
+    };
+}
+pub(crate) use {in_write_tx, insert_mail, on_pool};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -185,6 +205,13 @@ impl Storage for SqlStore {
         self.customer_by_number_impl(number).await
     }
 
+    async fn customer_by_email(
+        &self,
+        email: &app::domain::EmailAddress,
+    ) -> Result<Option<app::ports::Customer>, StorageError> {
+        self.customer_by_email_impl(email).await
+    }
+
     async fn customers_page(
         &self,
         after: Option<app::ports::CustomerId>,
@@ -213,5 +240,12 @@ impl Storage for SqlStore {
         email: &app::domain::EmailAddress,
     ) -> Result<Option<app::ports::StaffMember>, StorageError> {
         self.staff_by_email_impl(email).await
+    }
+
+    async fn staff_roles(
+        &self,
+        staff: app::ports::StaffId,
+    ) -> Result<Vec<app::domain::Role>, StorageError> {
+        self.staff_roles_impl(staff).await
     }
 }

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::rows::StaffRow;
 use super::{in_write_tx, map_error, on_pool, SqlStore};
-use app::domain::EmailAddress;
+use app::domain::{EmailAddress, Role};
 use app::ports::{NewStaff, StaffId, StaffMember, StorageError};
 
 impl SqlStore {
@@ -67,5 +67,21 @@ impl SqlStore {
             }
         });
         found.map(|(row, roles)| row.with_roles(roles)).transpose()
+    }
+
+    pub(super) async fn staff_roles_impl(&self, staff: StaffId) -> Result<Vec<Role>, StorageError> {
+        let names: Vec<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
+                .bind(staff.0)
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        let mut roles = names
+            .iter()
+            .map(|name| Role::parse(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        roles.sort_unstable();
+        Ok(roles)
     }
 }

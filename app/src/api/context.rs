@@ -1,0 +1,218 @@
+//! What server functions share: the services the server provides, the request, and the way errors leave.
+
+use leptos::prelude::*;
+use std::sync::Arc;
+use tower_sessions::Session;
+
+use super::AppError;
+use crate::auth::guard::{self, AsCustomer, AsStaff, Authenticated, Refusal};
+use crate::auth::passwords::PasswordHasher;
+use crate::domain::SecurityEventKind;
+use crate::ports::{ClientAddr, Clock, SecurityEvent, Storage};
+
+/// Everything the application needs from the server, provided once per request as Leptos context.
+#[derive(Clone, Debug)]
+pub struct AppContext {
+    pub store: Arc<dyn Storage>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: PasswordHasher,
+    pub auth: AuthConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+    /// `scheme://host[:port]`: links in emails are built on it.
+    pub public_origin: String,
+}
+
+pub fn app_context() -> Result<AppContext, AppError> {
+    use_context::<AppContext>().ok_or_else(|| internal("the application context is missing"))
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+pub fn header(name: &str) -> Option<String> {
+    request_parts()?
+        .headers
+        .get(name)?
+        .to_str()
+        .ok()
+        .map(str::to_owned)
+}
+
+pub fn client_addr() -> Option<String> {
+    request_parts()?
+        .extensions
+        .get::<ClientAddr>()
+        .map(|addr| addr.0.to_string())
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|_| internal("no session layer on this route"))
+}
+
+/// Logs an internal failure with a reference the person can quote, and returns an error that shows only that.
+pub fn internal(error: impl std::fmt::Display) -> AppError {
+    let reference =
+        header("x-request-id").unwrap_or_else(|| hex::encode(rand::random::<[u8; 8]>()));
+    tracing::error!(%reference, %error, "internal error in a server function");
+    AppError::Internal { reference }
+}
+
+/// A form posted without JavaScript expects a page back, not JSON.
+fn plain_form_post() -> bool {
+    header("accept").is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The path of the page a form was posted from, if it was one of ours.
+fn referring_path() -> Option<String> {
+    let referer = header("referer")?;
+    let origin = use_context::<AppContext>()?.auth.public_origin;
+    let rest = referer.strip_prefix(&origin)?;
+    let path = rest
+        .split(['?', '#'])
+        .next()
+        .filter(|path| path.starts_with('/'))?;
+    Some(path.to_owned())
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(byte).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// Returns `error` with the HTTP status it stands for. A form posted without JavaScript is sent back to its page
+/// with the error in the query, where the page shows it next to the field.
+pub fn fail<T>(error: AppError) -> Result<T, AppError> {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
+        );
+    }
+    if plain_form_post() {
+        let mut location = format!(
+            "{}?error={}",
+            referring_path().unwrap_or_else(|| "/".into()),
+            error.code()
+        );
+        if let Some(field) = error.field() {
+            location.push_str(&format!("&field={}", encode(field)));
+        }
+        match &error {
+            AppError::Invalid { message, .. } => {
+                location.push_str(&format!("&detail={}", encode(message)))
+            }
+            AppError::Internal { reference } => {
+                location.push_str(&format!("&detail={}", encode(reference)))
+            }
+            _ => {}
+        }
+        leptos_axum::redirect(&location);
+    }
+    Err(error)
+}
+
+/// Sends the browser on to `path` after a successful form post, with or without JavaScript.
+pub fn go_to(path: &str) {
+    leptos_axum::redirect(path);
+}
+
+pub async fn record(context: &AppContext, event: SecurityEvent) -> Result<(), AppError> {
+    context
+        .store
+        .record_security_event(&event)
+        .await
+        .map_err(internal)
+}
+
+pub fn event(kind: SecurityEventKind, context: &AppContext) -> SecurityEvent {
+    SecurityEvent {
+        kind,
+        at: context.clock.now(),
+        account: None,
+        email: None,
+        client_ip: client_addr(),
+        detail: None,
+    }
+}
+
+/// The signed-in account behind this request, if any.
+pub async fn signed_in(context: &AppContext) -> Result<Option<Authenticated>, AppError> {
+    let session = session().await?;
+    guard::authenticate(&session, context.store.as_ref(), context.clock.now())
+        .await
+        .map_err(internal)
+}
+
+async fn refuse<T>(
+    context: &AppContext,
+    auth: Option<&Authenticated>,
+    refusal: Refusal,
+) -> Result<T, AppError> {
+    let error = match refusal {
+        Refusal::NotSignedIn | Refusal::Unfinished(_) => AppError::SignInRequired,
+        Refusal::WrongKindOfAccount | Refusal::MissingRole(_) => AppError::Forbidden,
+    };
+    if matches!(error, AppError::Forbidden) {
+        let mut refused = event(SecurityEventKind::AuthorizationRefused, context);
+        refused.account = auth.map(|auth| auth.account.id);
+        refused.detail = Some(format!(
+            "{refusal:?} at {}",
+            request_parts()
+                .map(|p| p.uri.path().to_owned())
+                .unwrap_or_default()
+        ));
+        record(context, refused).await?;
+    }
+    fail(error)
+}
+
+pub async fn require_customer(context: &AppContext) -> Result<AsCustomer, AppError> {
+    let auth = signed_in(context).await?;
+    match guard::as_customer(auth.as_ref()) {
+        Ok(customer) => Ok(customer),
+        Err(refusal) => refuse(context, auth.as_ref(), refusal).await,
+    }
+}
+
+pub async fn require_staff(context: &AppContext) -> Result<AsStaff, AppError> {
+    let auth = signed_in(context).await?;
+    match guard::as_staff(auth.as_ref(), context.store.as_ref())
+        .await
+        .map_err(internal)?
+    {
+        Ok(staff) => Ok(staff),
+        Err(refusal) => refuse(context, auth.as_ref(), refusal).await,
+    }
+}
+
+/// A role capability (`AsSupport`, `AsSysadmin`, `AsPrivacyOfficer`) for this request, or a refusal that is logged.
+pub async fn require_role<C: TryFrom<AsStaff, Error = Refusal>>(
+    context: &AppContext,
+) -> Result<C, AppError> {
+    let auth = signed_in(context).await?;
+    let staff = match guard::as_staff(auth.as_ref(), context.store.as_ref())
+        .await
+        .map_err(internal)?
+    {
+        Ok(staff) => staff,
+        Err(refusal) => return refuse(context, auth.as_ref(), refusal).await,
+    };
+    match C::try_from(staff) {
+        Ok(capability) => Ok(capability),
+        Err(refusal) => refuse(context, auth.as_ref(), refusal).await,
+    }
+}

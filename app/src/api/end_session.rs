@@ -1,0 +1,35 @@
+use leptos::prelude::*;
+
+use super::AppError;
+
+/// Ends one of the signed-in account's sessions, named by its handle; another account's session cannot be named.
+#[server(prefix = "/sf", endpoint = "end-session")]
+pub async fn end_session(handle: String) -> Result<(), AppError> {
+    use super::context::{app_context, event, fail, go_to, internal, record, signed_in};
+    use crate::auth::session::Stage;
+    use crate::domain::SecurityEventKind;
+
+    let context = app_context()?;
+    let Some(auth) = signed_in(&context)
+        .await?
+        .filter(|auth| auth.state.stage == Stage::Complete)
+    else {
+        return fail(AppError::SignInRequired);
+    };
+    if !context
+        .store
+        .end_session(auth.account.id, handle.trim())
+        .await
+        .map_err(internal)?
+    {
+        return fail(AppError::invalid(
+            "handle",
+            "There is no such session on your account.",
+        ));
+    }
+    let mut ended = event(SecurityEventKind::SessionEnded, &context);
+    ended.account = Some(auth.account.id);
+    record(&context, ended).await?;
+    go_to("/account/security?changed=sessions");
+    Ok(())
+}

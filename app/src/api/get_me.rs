@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+use crate::domain::Role;
+
+/// Who is signed in, for greetings and menus. It decides nothing: every server function checks again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub display_name: String,
+    pub email: String,
+    pub is_staff: bool,
+    pub roles: Vec<Role>,
+    pub second_factor_enrolled: bool,
+    pub unused_recovery_codes: u32,
+}
+
+#[server(prefix = "/sf", endpoint = "get-me")]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    use super::context::{app_context, internal, signed_in};
+    use crate::auth::session::Stage;
+    use crate::ports::Principal;
+
+    let context = app_context()?;
+    let Some(auth) = signed_in(&context)
+        .await?
+        .filter(|auth| auth.state.stage == Stage::Complete)
+    else {
+        return Ok(None);
+    };
+    let (display_name, _) = context
+        .store
+        .account_profile(auth.account.id)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    let roles = match auth.account.principal {
+        Principal::Staff(staff) => context.store.staff_roles(staff).await.map_err(internal)?,
+        Principal::Customer(_) => Vec::new(),
+    };
+    Ok(Some(Me {
+        display_name,
+        email: auth.account.email.to_string(),
+        is_staff: matches!(auth.account.principal, Principal::Staff(_)),
+        roles,
+        second_factor_enrolled: auth.account.totp_secret.is_some(),
+        unused_recovery_codes: context
+            .store
+            .unused_recovery_codes(auth.account.id)
+            .await
+            .map_err(internal)?,
+    }))
+}

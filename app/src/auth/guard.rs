@@ -1,0 +1,183 @@
+//! Who is asking: the one place where a session becomes an account, and an account becomes a capability.
+//!
+//! Server functions and page guards never look at roles themselves: they ask for a capability type (`AsCustomer`,
+//! `AsSupport`, …) that can only be built here, after every check. Code that holds an `AsSupport` cannot call a
+//! function that takes an `AsPrivacyOfficer`: a forgotten check does not compile.
+
+use chrono::{DateTime, Utc};
+use tower_sessions::Session;
+
+use super::session::{AuthState, Freshness, Stage, AUTH_KEY};
+use crate::domain::Role;
+use crate::ports::{Account, AccountId, CustomerId, Principal, StaffId, Storage, StorageError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GuardError {
+    #[error("session store: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// A session that belongs to an existing, enabled account and has not expired.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub state: AuthState,
+    pub account: Account,
+}
+
+/// Reads the sign-in state of `session`, ending it when it expired or its account is gone or disabled, and moving
+/// its idle clock at most once a minute.
+pub async fn authenticate(
+    session: &Session,
+    store: &dyn Storage,
+    now: DateTime<Utc>,
+) -> Result<Option<Authenticated>, GuardError> {
+    let Some(mut state) = session.get::<AuthState>(AUTH_KEY).await? else {
+        return Ok(None);
+    };
+    match state.freshness(now) {
+        Freshness::Expired => {
+            session.flush().await?;
+            return Ok(None);
+        }
+        Freshness::Refresh => {
+            state.last_seen_at = now;
+            session.insert(AUTH_KEY, &state).await?;
+        }
+        Freshness::Fresh => {}
+    }
+    match store.account(state.account).await? {
+        Some(account) if account.disabled_at.is_none() => {
+            Ok(Some(Authenticated { state, account }))
+        }
+        _ => {
+            session.flush().await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Why a capability was not granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NotSignedIn,
+    /// Signed in with a password; the second factor (or its enrolment) is still due.
+    Unfinished(Stage),
+    WrongKindOfAccount,
+    MissingRole(Role),
+}
+
+/// A signed-in customer acting on their own account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsCustomer {
+    account: AccountId,
+    customer: CustomerId,
+}
+
+impl AsCustomer {
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    pub fn customer(&self) -> CustomerId {
+        self.customer
+    }
+}
+
+/// A signed-in staff member who completed the second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsStaff {
+    account: AccountId,
+    staff: StaffId,
+    roles: Vec<Role>,
+    second_factor_at: DateTime<Utc>,
+}
+
+impl AsStaff {
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    pub fn staff(&self) -> StaffId {
+        self.staff
+    }
+
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    pub fn second_factor_at(&self) -> DateTime<Utc> {
+        self.second_factor_at
+    }
+}
+
+macro_rules! role_capability {
+    ($($name:ident => $role:expr, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(AsStaff);
+
+        impl $name {
+            pub fn staff(&self) -> &AsStaff {
+                &self.0
+            }
+        }
+
+        impl TryFrom<AsStaff> for $name {
+            type Error = Refusal;
+
+            fn try_from(staff: AsStaff) -> Result<Self, Refusal> {
+                if staff.roles.contains(&$role) { Ok(Self(staff)) } else { Err(Refusal::MissingRole($role)) }
+            }
+        }
+    )*};
+}
+
+role_capability! {
+    AsSupport => Role::Support, "A staff member acting in the support role.";
+    AsSysadmin => Role::Sysadmin, "A staff member acting as a system administrator.";
+    AsPrivacyOfficer => Role::PrivacyOfficer, "A staff member acting as privacy officer.";
+}
+
+fn complete(auth: Option<&Authenticated>) -> Result<&Authenticated, Refusal> {
+    let auth = auth.ok_or(Refusal::NotSignedIn)?;
+    match auth.state.stage {
+        Stage::Complete => Ok(auth),
+        unfinished => Err(Refusal::Unfinished(unfinished)),
+    }
+}
+
+pub fn as_customer(auth: Option<&Authenticated>) -> Result<AsCustomer, Refusal> {
+    let auth = complete(auth)?;
+    match auth.account.principal {
+        Principal::Customer(customer) => Ok(AsCustomer {
+            account: auth.account.id,
+            customer,
+        }),
+        Principal::Staff(_) => Err(Refusal::WrongKindOfAccount),
+    }
+}
+
+/// Staff capabilities need the roles, which live with the staff member, so they take the store.
+pub async fn as_staff(
+    auth: Option<&Authenticated>,
+    store: &dyn Storage,
+) -> Result<Result<AsStaff, Refusal>, StorageError> {
+    let auth = match complete(auth) {
+        Ok(auth) => auth,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let (Principal::Staff(staff), Some(second_factor_at)) =
+        (auth.account.principal, auth.state.second_factor_at)
+    else {
+        return Ok(Err(Refusal::WrongKindOfAccount));
+    };
+    let roles = store.staff_roles(staff).await?;
+    Ok(Ok(AsStaff {
+        account: auth.account.id,
+        staff,
+        roles,
+        second_factor_at,
+    }))
+}
