@@ -78,6 +78,6 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
     changed.account = Some(auth.account.id);
     changed.detail = Some(format!("{} -> {new_email}", auth.account.email));
     record(&context, changed).await?;
-    go_to("/account/security?changed=email");
+    go_to("/security?changed=email");
     Ok(())
 }

@@ -58,6 +58,6 @@ pub async fn change_password(
     let mut changed = event(SecurityEventKind::PasswordChanged, &context);
     changed.account = Some(auth.account.id);
     record(&context, changed).await?;
-    go_to("/account/security?changed=password");
+    go_to("/security?changed=password");
     Ok(())
 }

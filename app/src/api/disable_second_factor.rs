@@ -45,6 +45,6 @@ pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
     let mut disabled = event(SecurityEventKind::SecondFactorDisabled, &context);
     disabled.account = Some(customer.account());
     record(&context, disabled).await?;
-    go_to("/account/security?changed=second-factor");
+    go_to("/security?changed=second-factor");
     Ok(())
 }

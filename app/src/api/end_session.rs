@@ -30,6 +30,6 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
     let mut ended = event(SecurityEventKind::SessionEnded, &context);
     ended.account = Some(auth.account.id);
     record(&context, ended).await?;
-    go_to("/account/security?changed=sessions");
+    go_to("/security?changed=sessions");
     Ok(())
 }

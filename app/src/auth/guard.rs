@@ -148,6 +148,11 @@ fn complete(auth: Option<&Authenticated>) -> Result<&Authenticated, Refusal> {
     }
 }
 
+/// Any account whose sign-in is complete, whatever its kind.
+pub fn signed_in_fully(auth: Option<&Authenticated>) -> Result<AccountId, Refusal> {
+    complete(auth).map(|auth| auth.account.id)
+}
+
 pub fn as_customer(auth: Option<&Authenticated>) -> Result<AsCustomer, Refusal> {
     let auth = complete(auth)?;
     match auth.account.principal {

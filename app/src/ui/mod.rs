@@ -1,13 +1,22 @@
 //! Pages and components. Everything here renders on the server first and hydrates in the browser.
 
+mod account;
+mod forms;
 mod home;
+mod login;
+mod password_reset;
+mod security;
+mod staff;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    StaticSegment,
+    components::{Route, Router, Routes, A},
+    hooks::use_location,
+    ParamSegment, StaticSegment,
 };
+
+use crate::api::{get_me, LogOut};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -35,15 +44,59 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
         <Title formatter=|page: String| format!("{page} · Portail de confidentialité")/>
         <Router>
-            <header class="site-header">
-                <a class="brand" href="/">"Portail de confidentialité"</a>
-            </header>
+            <a class="skip-link" href="#main">"Aller au contenu"</a>
+            <SiteHeader/>
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=home::HomePage/>
+                    <Route path=StaticSegment("login") view=login::LoginPage/>
+                    <Route path=(StaticSegment("login"), StaticSegment("second-factor")) view=login::SecondFactorPage/>
+                    <Route path=(StaticSegment("login"), StaticSegment("enrol")) view=login::EnrolPage/>
+                    <Route path=(StaticSegment("login"), StaticSegment("recovery-codes")) view=login::RecoveryCodesPage/>
+                    <Route path=StaticSegment("password-reset") view=password_reset::RequestResetPage/>
+                    <Route
+                        path=(StaticSegment("password-reset"), ParamSegment("token"))
+                        view=password_reset::ResetPasswordPage
+                    />
+                    <Route path=StaticSegment("account") view=account::AccountPage/>
+                    <Route path=StaticSegment("security") view=security::SecurityPage/>
+                    <Route path=StaticSegment("staff") view=staff::StaffPage/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The header reflects who is signed in; it is refreshed at every navigation, since signing in or out navigates.
+#[component]
+fn SiteHeader() -> impl IntoView {
+    let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| get_me());
+    let log_out = ServerAction::<LogOut>::new();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">"Portail de confidentialité"</a>
+            <nav class="account-nav" aria-label="Compte">
+                <Transition fallback=|| ()>
+                    {move || {
+                        me.get()
+                            .map(|me| match me.ok().flatten() {
+                                Some(me) => {
+                                    let home = if me.is_staff { "/staff" } else { "/account" };
+                                    view! {
+                                        <A href=home attr:class="who">{me.display_name}</A>
+                                        <ActionForm action=log_out attr:class="inline-form">
+                                            <button type="submit" class="button secondary" id="log-out">"Se déconnecter"</button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }
+                                None => view! { <A href="/login" attr:id="log-in-link">"Se connecter"</A> }.into_any(),
+                            })
+                    }}
+                </Transition>
+            </nav>
+        </header>
     }
 }
 

@@ -20,6 +20,8 @@ use super::AppState;
 enum Area {
     Customer,
     Staff,
+    /// Pages for any fully signed-in account (account security).
+    SignedIn,
 }
 
 fn area_of(path: &str) -> Option<Area> {
@@ -28,6 +30,8 @@ fn area_of(path: &str) -> Option<Area> {
         Some(Area::Customer)
     } else if within("/staff") {
         Some(Area::Staff)
+    } else if within("/security") {
+        Some(Area::SignedIn)
     } else {
         None
     }
@@ -58,6 +62,7 @@ pub async fn protect_pages(
     };
     let refusal = match area {
         Area::Customer => guard::as_customer(auth.as_ref()).err(),
+        Area::SignedIn => guard::signed_in_fully(auth.as_ref()).err(),
         Area::Staff => match guard::as_staff(auth.as_ref(), context.store.as_ref()).await {
             Ok(result) => result.err(),
             Err(error) => {
@@ -123,6 +128,7 @@ mod tests {
         assert_eq!(area_of("/accounts-public"), None);
         assert_eq!(area_of("/staff/queue"), Some(Area::Staff));
         assert_eq!(area_of("/staffing"), None);
+        assert_eq!(area_of("/security"), Some(Area::SignedIn));
         assert_eq!(area_of("/"), None);
     }
 }

@@ -1,0 +1,42 @@
+//! The staff area. Each role's tools arrive with their issues; this page says who is signed in and as what.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::api::get_me;
+use crate::domain::Role;
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Support => "Support",
+        Role::Sysadmin => "Administration système",
+        Role::PrivacyOfficer => "Délégué·e à la protection des données",
+    }
+}
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <Title text="Espace du personnel"/>
+        <h1>"Espace du personnel"</h1>
+        <Suspense fallback=|| ()>
+            {move || {
+                me.get()
+                    .and_then(Result::ok)
+                    .flatten()
+                    .map(|me| {
+                        view! {
+                            <p>"Connecté·e : " <strong>{me.display_name}</strong></p>
+                            <p>"Rôles :"</p>
+                            <ul id="roles">
+                                {me.roles.into_iter().map(|role| view! { <li>{role_name(role)}</li> }).collect_view()}
+                            </ul>
+                        }
+                    })
+            }}
+        </Suspense>
+        <p><A href="/security">"Sécurité du compte"</A></p>
+    }
+}
