@@ -22,7 +22,10 @@ where
     Signal::derive(move || {
         match value.get() {
             Some(Err(error)) => {
-                return Some(ShownError { field: error.field().map(str::to_owned), message: error.to_string() })
+                return Some(ShownError {
+                    field: error.field().map(str::to_owned),
+                    message: error.to_string(),
+                })
             }
             // A successful submission clears an error the page was loaded with.
             Some(Ok(())) => return None,
@@ -31,7 +34,11 @@ where
         query.with(|query| {
             let code = query.get("error")?;
             let field = query.get("field");
-            let message = AppError::message_for_code(&code, field.as_deref(), query.get("detail").as_deref())?;
+            let message = AppError::message_for_code(
+                &code,
+                field.as_deref(),
+                query.get("detail").as_deref(),
+            )?;
             Some(ShownError { field, message })
         })
     })
@@ -62,7 +69,12 @@ pub fn Field(
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let mine = move || error.get().filter(|error| error.field.as_deref() == Some(name)).map(|error| error.message);
+    let mine = move || {
+        error
+            .get()
+            .filter(|error| error.field.as_deref() == Some(name))
+            .map(|error| error.message)
+    };
     let described_by = {
         let hint_id = hint_id.clone();
         let error_id = error_id.clone();

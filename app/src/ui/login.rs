@@ -5,7 +5,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field};
-use crate::api::{begin_enrolment, take_recovery_codes, ConfirmEnrolment, LogIn, VerifySecondFactor};
+use crate::api::{
+    begin_enrolment, take_recovery_codes, ConfirmEnrolment, LogIn, VerifySecondFactor,
+};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

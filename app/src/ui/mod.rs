@@ -13,7 +13,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     hooks::use_location,
-    ParamSegment, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::api::{get_me, LogOut};
@@ -47,20 +47,23 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Aller au contenu"</a>
             <SiteHeader/>
             <main id="main">
+                // Async rendering waits for every resource before sending the page, so that it is complete without
+                // JavaScript (out-of-order streaming would need a script to put the late parts in place).
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=home::HomePage/>
-                    <Route path=StaticSegment("login") view=login::LoginPage/>
-                    <Route path=(StaticSegment("login"), StaticSegment("second-factor")) view=login::SecondFactorPage/>
-                    <Route path=(StaticSegment("login"), StaticSegment("enrol")) view=login::EnrolPage/>
-                    <Route path=(StaticSegment("login"), StaticSegment("recovery-codes")) view=login::RecoveryCodesPage/>
-                    <Route path=StaticSegment("password-reset") view=password_reset::RequestResetPage/>
+                    <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("login") view=login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("login"), StaticSegment("second-factor")) view=login::SecondFactorPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("login"), StaticSegment("enrol")) view=login::EnrolPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("login"), StaticSegment("recovery-codes")) view=login::RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("password-reset") view=password_reset::RequestResetPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("password-reset"), ParamSegment("token"))
                         view=password_reset::ResetPasswordPage
+                        ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("account") view=account::AccountPage/>
-                    <Route path=StaticSegment("security") view=security::SecurityPage/>
-                    <Route path=StaticSegment("staff") view=staff::StaffPage/>
+                    <Route path=StaticSegment("account") view=account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("security") view=security::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("staff") view=staff::StaffPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

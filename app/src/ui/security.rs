@@ -5,7 +5,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field};
-use crate::api::{get_me, list_sessions, ChangeEmail, ChangePassword, DisableSecondFactor, EndSession};
+use crate::api::{
+    get_me, list_sessions, ChangeEmail, ChangePassword, DisableSecondFactor, EndSession,
+};
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
