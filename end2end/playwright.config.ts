@@ -40,7 +40,15 @@ export default defineConfig({
     { name: 'js-off', use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `"${server}" seed-demo && exec "${server}" serve`,
+    // Demo data, plus one new support agent per project who has not enrolled a second factor yet.
+    command: [
+      `"${server}" seed-demo`,
+      ...['js-on', 'js-off'].map(
+        (project) =>
+          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email new.agent.${project}@staff.portal.example --name "Nouvel agent"`,
+      ),
+      `exec "${server}" serve`,
+    ].join(' && '),
     url: `http://127.0.0.1:${port}/readyz`,
     reuseExistingServer: false,
     timeout: 60_000,

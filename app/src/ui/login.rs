@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field};
 use crate::api::{
-    begin_enrolment, take_recovery_codes, ConfirmEnrolment, LogIn, VerifySecondFactor,
+    begin_enrolment, get_me, take_recovery_codes, ConfirmEnrolment, LogIn, VerifySecondFactor,
 };
 
 #[component]
@@ -102,6 +102,7 @@ pub fn EnrolPage() -> impl IntoView {
 #[component]
 pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| take_recovery_codes());
+    let me = Resource::new(|| (), |_| get_me());
     view! {
         <Title text="Codes de secours"/>
         <h1>"Vos codes de secours"</h1>
@@ -126,6 +127,14 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                     })
             }}
         </Suspense>
-        <p><a class="button" href="/account" id="continue">"Continuer"</a></p>
+        <Suspense fallback=|| ()>
+            {move || {
+                me.get()
+                    .map(|me| {
+                        let home = if me.ok().flatten().is_some_and(|me| me.is_staff) { "/staff" } else { "/account" };
+                        view! { <p><a class="button" href=home id="continue">"Continuer"</a></p> }
+                    })
+            }}
+        </Suspense>
     }
 }
