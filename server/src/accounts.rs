@@ -20,6 +20,8 @@ pub enum CreateUserError {
     NoRole,
     #[error("{0} already has an account")]
     Exists(String),
+    #[error("no account signs in with {0}")]
+    NoSuchAccount(String),
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
@@ -129,4 +131,26 @@ pub async fn create_user(
         })
         .await?;
     Ok(account)
+}
+
+/// Disables the account that signs in with `email` and ends all its sessions at once.
+pub async fn disable_user(
+    store: &dyn Storage,
+    email: &EmailAddress,
+    now: DateTime<Utc>,
+) -> Result<AccountId, CreateUserError> {
+    let account =
+        store.account_by_email(email).await?.ok_or_else(|| CreateUserError::NoSuchAccount(email.to_string()))?;
+    store.disable_account(account.id, now).await?;
+    store
+        .record_security_event(&SecurityEvent {
+            kind: SecurityEventKind::AccountDisabled,
+            at: now,
+            account: Some(account.id),
+            email: Some(email.to_string()),
+            client_ip: None,
+            detail: Some("admin CLI".into()),
+        })
+        .await?;
+    Ok(account.id)
 }

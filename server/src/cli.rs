@@ -20,6 +20,11 @@ pub enum Command {
     /// Create the demo customers, staff, services and sign-in accounts if they are missing (see README.md for their
     /// passwords and second-factor secrets). Running it again changes nothing.
     SeedDemo,
+    /// Disable a sign-in account at once: it can no longer sign in and all its sessions end.
+    DisableUser {
+        #[arg(long)]
+        email: String,
+    },
     /// Create a sign-in account, reading its password from the first line of standard input.
     ///
     /// `--role customer` gives a login to the existing customer with that email; staff roles (support, sysadmin,

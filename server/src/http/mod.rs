@@ -95,11 +95,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .leptos_routes_with_context(&state, routes, context, render)
+        .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(security::provide_csp_nonce, shell))
+        >(context.clone(), shell))
         .layer(from_fn_with_state(state.clone(), guard::protect_pages))
         .layer(session_layer(state.sessions.clone(), settings))
         .layer(
