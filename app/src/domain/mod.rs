@@ -1,5 +1,6 @@
 //! Domain rules: pure functions and parse-don't-validate types, with time passed in.
 
+pub mod consent;
 pub mod customer;
 pub mod password;
 pub mod security_event;

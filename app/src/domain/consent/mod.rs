@@ -1,0 +1,33 @@
+//! Consent to staff access and the access policy (charter §4-§6): typed resources, consent requests and their
+//! lifecycle, grants and how they end, and the one function that decides each access.
+
+mod action;
+mod duration;
+mod grant;
+mod ids;
+mod policy;
+mod reason;
+mod request;
+mod resource;
+mod scope;
+mod text;
+
+#[cfg(test)]
+mod properties;
+
+pub use action::{Action, ActionSet};
+pub use duration::{AnswerWindow, GrantDuration};
+pub use grant::{EndReason, Grant, GrantEnd, GrantError, GrantOrigin, GrantTerms, OralConsent};
+pub use ids::{ConsentRequestId, GrantId, SupportCaseId};
+pub use policy::{decide, Basis, Decision, DenyRule, GrantView};
+pub use reason::{Reason, ReasonCode};
+pub use request::{
+    Approval, ConsentRequest, RequestError, RequestState, RequestStateKind, StoredRequest,
+    TransitionError,
+};
+pub use resource::{
+    BackupSpaceName, Resource, ResourceId, ResourceKind, SnapshotContent, SnapshotId,
+    WebSpaceDomain,
+};
+pub use scope::{ConsentDraft, ConsentScope, ScopeError};
+pub use text::{CallReference, CallerIdentification, ReasonText, ScopeReadBack};
