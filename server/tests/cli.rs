@@ -160,7 +160,129 @@ async fn sigterm_stops_a_serving_portal_with_success(backend: Backend) {
     );
 }
 
+fn run_with_stdin(command: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+async fn create_user_takes_the_password_on_stdin_and_disable_user_ends_access(backend: Backend) {
+    use app::auth::passwords::PasswordHasher;
+    use app::domain::Role;
+    use app::ports::AccountStore;
+
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
+    run(server(&db).arg("seed-demo"));
+    let email = "lea.bonvin@staff.portal.example";
+    let args = [
+        "create-user",
+        "--role",
+        "support",
+        "--role",
+        "sysadmin",
+        "--email",
+        email,
+        "--name",
+        "Léa Bonvin",
+    ];
+    let created = run_with_stdin(server(&db).args(args), "a long enough passphrase\n");
+    assert!(created.status.success(), "{}", stderr(&created));
+
+    let store = db.store().await;
+    let address = EmailAddress::parse(email).unwrap();
+    let account = store
+        .account_by_email(&address)
+        .await
+        .unwrap()
+        .expect("account created");
+    assert!(
+        account.totp_secret.is_none(),
+        "staff enrol their second factor at first sign-in"
+    );
+    let staff = store
+        .staff_by_email(&address)
+        .await
+        .unwrap()
+        .expect("staff member created");
+    assert_eq!(staff.roles, [Role::Support, Role::Sysadmin]);
+    let hasher = PasswordHasher::new(1);
+    assert!(
+        hasher
+            .verify("a long enough passphrase", Some(&account.password_hash))
+            .await
+            .unwrap()
+            .matches
+    );
+
+    let again = run_with_stdin(server(&db).args(args), "another long passphrase\n");
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already has an account"),
+        "{}",
+        stderr(&again)
+    );
+
+    let short_args = [
+        "create-user",
+        "--role",
+        "support",
+        "--email",
+        "x@staff.portal.example",
+        "--name",
+        "X",
+    ];
+    let short = run_with_stdin(server(&db).args(short_args), "short\n");
+    assert!(!short.status.success());
+    assert!(
+        stderr(&short).contains("at least 12 characters"),
+        "{}",
+        stderr(&short)
+    );
+
+    let stranger_args = [
+        "create-user",
+        "--role",
+        "customer",
+        "--email",
+        "nobody@example.ch",
+        "--name",
+        "N",
+    ];
+    let stranger = run_with_stdin(
+        server(&db).args(stranger_args),
+        "a long enough passphrase\n",
+    );
+    assert!(!stranger.status.success());
+    assert!(
+        stderr(&stranger).contains("no customer has the email"),
+        "{}",
+        stderr(&stranger)
+    );
+
+    run(server(&db).args(["disable-user", "--email", email]));
+    let disabled = store.account_by_email(&address).await.unwrap().unwrap();
+    assert!(disabled.disabled_at.is_some());
+}
+
 on_both_backends!(
     migrate_then_seed_twice_gives_the_same_demo_data,
-    sigterm_stops_a_serving_portal_with_success
+    sigterm_stops_a_serving_portal_with_success,
+    create_user_takes_the_password_on_stdin_and_disable_user_ends_access,
 );

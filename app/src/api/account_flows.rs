@@ -19,8 +19,12 @@ mod server_side {
     pub fn safe_next(next: Option<&str>, principal: Principal) -> String {
         let home = home_of(principal);
         match next {
+            // A control character cannot go in the `Location` header, and leptos_axum panics on one.
             Some(path)
-                if path.starts_with(home) && !path.contains("//") && !path.contains('\\') =>
+                if path.starts_with(home)
+                    && !path.contains("//")
+                    && !path.contains('\\')
+                    && !path.chars().any(char::is_control) =>
             {
                 path.to_owned()
             }

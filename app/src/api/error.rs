@@ -105,8 +105,25 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Request(value.to_string())
+        with_status(Self::Request(value.to_string()))
     }
+}
+
+/// Arguments that do not decode never reach the function, so `fail` cannot give the answer its status, and server_fn
+/// would send a client's mistake as a 500.
+#[cfg(feature = "ssr")]
+fn with_status(error: AppError) -> AppError {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
+        );
+    }
+    error
+}
+
+#[cfg(not(feature = "ssr"))]
+fn with_status(error: AppError) -> AppError {
+    error
 }
 
 impl From<crate::domain::InvalidInput> for AppError {

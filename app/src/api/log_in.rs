@@ -70,6 +70,8 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         (Principal::Customer(_), None) => Stage::Complete,
     };
     let session = session().await?;
+    // Nothing a previous session of this browser held (fresh recovery codes, someone else's sign-in) carries over.
+    session.clear().await;
     // A fresh id at every privilege change: an id planted before login is worth nothing after it.
     session.cycle_id().await.map_err(internal)?;
     let state = AuthState::new(

@@ -9,7 +9,11 @@ pub async fn take_recovery_codes() -> Result<Vec<String>, AppError> {
     use crate::auth::session::FRESH_RECOVERY_CODES_KEY;
 
     let context = app_context()?;
-    if signed_in(&context).await?.is_none() {
+    // A password alone, before the second factor, is not a sign-in.
+    if !signed_in(&context)
+        .await?
+        .is_some_and(|auth| auth.state.stage == crate::auth::session::Stage::Complete)
+    {
         return fail(AppError::SignInRequired);
     }
     let session = session().await?;

@@ -58,11 +58,9 @@ fn backend(error: app::ports::StorageError) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
 
-const UPSERT: &str = "INSERT INTO sessions (id, handle, account_id, data, user_agent, created_at, last_seen_at, \
-                      expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                      ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, data = excluded.data, \
-                      user_agent = excluded.user_agent, last_seen_at = excluded.last_seen_at, \
-                      expires_at = excluded.expires_at";
+const UPDATE: &str =
+    "UPDATE sessions SET account_id = $2, data = $3, user_agent = $4, last_seen_at = $5, \
+                      expires_at = $6 WHERE id = $1";
 
 const INSERT_NEW: &str = "INSERT INTO sessions (id, handle, account_id, data, user_agent, created_at, last_seen_at, \
                           expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING";
@@ -125,11 +123,23 @@ impl SessionStore for SqlStore {
         }
     }
 
+    /// Updates only: a session ended elsewhere (logout, password change, "end this session") while one of its
+    /// requests was running stays ended instead of being written back by that request.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let columns = columns(record)?;
-        self.write_session(UPSERT, &record.id.to_string(), &columns)
-            .await
-            .map(drop)
+        on_pool!(self, pool => {
+            sqlx::query(UPDATE)
+                .bind(record.id.to_string())
+                .bind(columns.account)
+                .bind(&columns.data)
+                .bind(columns.user_agent.as_deref())
+                .bind(columns.last_seen_at)
+                .bind(columns.expires_at)
+                .execute(pool)
+                .await
+                .map(drop)
+        })
+        .map_err(|error| backend(map_error(error)))
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -1,14 +1,20 @@
 //! Shared test harness: fresh databases on either backend, and the real server on a random port.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod auth;
+
+use chrono::{DateTime, SubsecRound, Utc};
 use rand::{distributions::Alphanumeric, Rng};
 use secrecy::SecretString;
 use sqlx::{Connection, Executor, PgConnection};
-use std::{net::SocketAddr, sync::Arc};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+};
 use tempfile::TempDir;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-use app::ports::SystemClock;
+use app::ports::{Clock, SystemClock};
 use server::{settings::Settings, storage::SqlStore};
 
 pub const POSTGRES_URL_VARIABLE: &str = "PORTAL_TEST_POSTGRES_URL";
@@ -135,6 +141,32 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with_clock(backend, Arc::new(SystemClock)).await
+}
+
+/// A clock that stands still until the test moves it, so that expiry and throttle delays are exact. It starts at the
+/// real time, truncated to what PostgreSQL keeps, so that stored times look like any others.
+#[derive(Debug)]
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self(Mutex::new(Utc::now().trunc_subsecs(6))))
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// The real server with `clock` as the application's time (sessions, throttling, second factor, reset links).
+pub async fn spawn_app_with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Option<TestApp> {
     let db = TestDb::create(backend).await?;
     let store = db.store().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -146,15 +178,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let task = tokio::spawn({
         let store = store.clone();
         async move {
-            server::serve_on(
-                listener,
-                store,
-                Arc::new(SystemClock),
-                &settings,
-                async move {
-                    let _ = stop.await;
-                },
-            )
+            server::serve_on(listener, store, clock, &settings, async move {
+                let _ = stop.await;
+            })
             .await
         }
     });
