@@ -139,8 +139,10 @@ pub async fn disable_user(
     email: &EmailAddress,
     now: DateTime<Utc>,
 ) -> Result<AccountId, CreateUserError> {
-    let account =
-        store.account_by_email(email).await?.ok_or_else(|| CreateUserError::NoSuchAccount(email.to_string()))?;
+    let account = store
+        .account_by_email(email)
+        .await?
+        .ok_or_else(|| CreateUserError::NoSuchAccount(email.to_string()))?;
     store.disable_account(account.id, now).await?;
     store
         .record_security_event(&SecurityEvent {

@@ -48,7 +48,8 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
         Command::DisableUser { email } => {
             let email = EmailAddress::parse(&email)?;
             let store = server::open_store(&settings).await?;
-            let disabled = server::accounts::disable_user(&store, &email, SystemClock.now()).await?;
+            let disabled =
+                server::accounts::disable_user(&store, &email, SystemClock.now()).await?;
             tracing::info!(account = disabled.0, %email, "account disabled and its sessions ended");
             store.close().await;
         }

@@ -33,10 +33,12 @@ mod server_side {
     }
 
     /// The throttle keys of an attempt: the account named and the client address.
-    pub fn throttle_keys(account_key: &str) -> Vec<String> {
-        let mut keys = vec![account_key.to_owned()];
+    /// The first key is the account's; the address key is per purpose (`flow`), so that password-reset requests
+    /// from an office do not slow down its sign-ins.
+    pub fn throttle_keys(flow: &str, account_key: &str) -> Vec<String> {
+        let mut keys = vec![format!("{flow}:{account_key}")];
         if let Some(addr) = client_addr() {
-            keys.push(format!("ip:{addr}"));
+            keys.push(format!("{flow}-ip:{addr}"));
         }
         keys
     }
@@ -47,7 +49,8 @@ mod server_side {
         for key in keys {
             if let Some((failures, last)) = context.store.throttle(key).await.map_err(internal)? {
                 if let Some(wait) = wait_before_next_attempt(failures, last, now) {
-                    let seconds = u32::try_from(wait.num_seconds() + 1).unwrap_or(60);
+                    let whole_seconds = (wait.num_milliseconds() + 999) / 1000;
+                    let seconds = u32::try_from(whole_seconds.max(1)).unwrap_or(60);
                     return fail(AppError::TooManyAttempts {
                         retry_after_secs: seconds,
                     });

@@ -15,7 +15,7 @@ pub struct Enrolment {
 /// Starts (or resumes) second-factor enrolment: a new secret kept in the session until a code confirms it.
 #[server(prefix = "/sf", endpoint = "begin-enrolment")]
 pub async fn begin_enrolment() -> Result<Enrolment, AppError> {
-    use super::context::{app_context, fail, internal, session};
+    use super::context::{app_context, fail, forbid, internal, session};
     use crate::auth::session::{AuthState, Stage, AUTH_KEY};
     use crate::auth::totp;
 
@@ -35,6 +35,11 @@ pub async fn begin_enrolment() -> Result<Enrolment, AppError> {
     else {
         return fail(AppError::SignInRequired);
     };
+    // Replacing an enrolled factor from a signed-in session would let a stolen session lock the owner out: customers
+    // disable theirs first (which takes the password), staff ask an administrator.
+    if account.totp_secret.is_some() {
+        return forbid(&context, Some(account.id), "SecondFactorAlreadyEnrolled").await;
+    }
     let secret = match &state.pending_totp_secret {
         Some(secret) => secret.clone(),
         None => {

@@ -7,7 +7,7 @@ use super::AppError;
 #[server(prefix = "/sf", endpoint = "confirm-enrolment")]
 pub async fn confirm_enrolment(code: String) -> Result<(), AppError> {
     use super::account_flows::{check_throttle, clear_throttle, count_failure};
-    use super::context::{app_context, event, fail, go_to, internal, record, session};
+    use super::context::{app_context, event, fail, forbid, go_to, internal, record, session};
     use crate::auth::session::{AuthState, Stage, AUTH_KEY, FRESH_RECOVERY_CODES_KEY};
     use crate::auth::{tokens, totp};
     use crate::domain::SecurityEventKind;
@@ -19,9 +19,20 @@ pub async fn confirm_enrolment(code: String) -> Result<(), AppError> {
     let Some(mut state) = session.get::<AuthState>(AUTH_KEY).await.map_err(internal)? else {
         return fail(AppError::SignInRequired);
     };
-    let (Some(secret), Stage::NeedsEnrolment | Stage::Complete) =
-        (state.pending_totp_secret.clone(), state.stage)
-    else {
+    if !matches!(state.stage, Stage::NeedsEnrolment | Stage::Complete) {
+        return fail(AppError::SignInRequired);
+    }
+    // Replacing an enrolled factor from a session is refused, as in `begin_enrolment`.
+    let enrolled = context
+        .store
+        .account(state.account)
+        .await
+        .map_err(internal)?
+        .and_then(|a| a.totp_secret);
+    if enrolled.is_some() {
+        return forbid(&context, Some(state.account), "SecondFactorAlreadyEnrolled").await;
+    }
+    let Some(secret) = state.pending_totp_secret.clone() else {
         return fail(AppError::SignInRequired);
     };
     let keys = vec![format!("second-factor:{}", state.account.0)];

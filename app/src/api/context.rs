@@ -8,7 +8,7 @@ use super::AppError;
 use crate::auth::guard::{self, AsCustomer, AsStaff, Authenticated, Refusal};
 use crate::auth::passwords::PasswordHasher;
 use crate::domain::SecurityEventKind;
-use crate::ports::{ClientAddr, Clock, SecurityEvent, Storage};
+use crate::ports::{AccountId, ClientAddr, Clock, SecurityEvent, Storage};
 
 /// Everything the application needs from the server, provided once per request as Leptos context.
 #[derive(Clone, Debug)]
@@ -162,22 +162,33 @@ async fn refuse<T>(
     auth: Option<&Authenticated>,
     refusal: Refusal,
 ) -> Result<T, AppError> {
-    let error = match refusal {
-        Refusal::NotSignedIn | Refusal::Unfinished(_) => AppError::SignInRequired,
-        Refusal::WrongKindOfAccount | Refusal::MissingRole(_) => AppError::Forbidden,
-    };
-    if matches!(error, AppError::Forbidden) {
-        let mut refused = event(SecurityEventKind::AuthorizationRefused, context);
-        refused.account = auth.map(|auth| auth.account.id);
-        refused.detail = Some(format!(
-            "{refusal:?} at {}",
-            request_parts()
-                .map(|p| p.uri.path().to_owned())
-                .unwrap_or_default()
-        ));
-        record(context, refused).await?;
+    match refusal {
+        Refusal::NotSignedIn | Refusal::Unfinished(_) => fail(AppError::SignInRequired),
+        Refusal::WrongKindOfAccount | Refusal::MissingRole(_) => {
+            forbid(
+                context,
+                auth.map(|auth| auth.account.id),
+                &format!("{refusal:?}"),
+            )
+            .await
+        }
     }
-    fail(error)
+}
+
+/// Refuses with 403 and records the refusal as a security event: every refused authorization is on record.
+pub async fn forbid<T>(
+    context: &AppContext,
+    account: Option<AccountId>,
+    why: &str,
+) -> Result<T, AppError> {
+    let mut refused = event(SecurityEventKind::AuthorizationRefused, context);
+    refused.account = account;
+    let path = request_parts()
+        .map(|parts| parts.uri.path().to_owned())
+        .unwrap_or_default();
+    refused.detail = Some(format!("{why} at {path}"));
+    record(context, refused).await?;
+    fail(AppError::Forbidden)
 }
 
 pub async fn require_customer(context: &AppContext) -> Result<AsCustomer, AppError> {

@@ -16,7 +16,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
 
     let context = app_context()?;
     let now = context.clock.now();
-    let keys = throttle_keys(&format!("account:{}", email.trim().to_lowercase()));
+    let keys = throttle_keys("account", &email.trim().to_lowercase());
     if let Err(error) = check_throttle(&context, &keys).await {
         let mut throttled = event(SecurityEventKind::LoginThrottled, &context);
         throttled.email = Some(email.trim().chars().take(254).collect());
@@ -62,7 +62,9 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
                 .map_err(internal)?;
         }
     }
-    clear_throttle(&context, &keys).await?;
+    // Only the account's own counter: clearing the address's would let someone with one valid account reset it
+    // between guesses at others.
+    clear_throttle(&context, &keys[..1]).await?;
 
     let stage = match (account.principal, &account.totp_secret) {
         (_, Some(_)) => Stage::NeedsSecondFactor,

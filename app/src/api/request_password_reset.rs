@@ -14,7 +14,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
     let context = app_context()?;
     // Each request counts as a failure for the address, so the form cannot be used to flood someone's inbox.
-    let keys = throttle_keys(&format!("reset:{}", email.trim().to_lowercase()));
+    let keys = throttle_keys("reset", &email.trim().to_lowercase());
     check_throttle(&context, &keys).await?;
     count_failure(&context, &keys).await?;
     let client_ip = client_addr();

@@ -13,6 +13,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
@@ -100,6 +101,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             AppState,
             _,
         >(context.clone(), shell))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(state.clone(), guard::protect_pages))
         .layer(session_layer(state.sessions.clone(), settings))
         .layer(
@@ -124,6 +126,27 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// A bug must not leak its message nor drop the connection: the client gets a reference that is also in the log.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    let reference = format!("{:016x}", rand::random::<u64>());
+    tracing::error!(%reference, message, "a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        format!("Something went wrong on our side. Reference: {reference}."),
+    )
+        .into_response()
 }
 
 /// Sessions live in the portal's database. Over HTTPS the cookie is `__Host-` prefixed and `Secure`; plain HTTP is

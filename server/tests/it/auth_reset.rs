@@ -2,18 +2,16 @@
 //! and for half an hour, and every session of the account ended by the reset.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
 
-use server::storage::SqlStore;
-use support::auth::{
+use crate::support::auth::{
     account_id, count, events, seeded_app, sign_in_customer, Browser, CUSTOMER, DEMO_PASSWORD,
 };
-use support::Backend;
+use crate::support::Backend;
+use server::storage::SqlStore;
 
 async fn wait_for_mail(store: &SqlStore, nth: usize) -> (String, String, String) {
     let sql = "SELECT recipient, subject, body_text FROM outbox ORDER BY id";

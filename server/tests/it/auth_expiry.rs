@@ -2,15 +2,15 @@
 //! write for activity at most once a minute.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 
+use crate::support::auth::{
+    count, seeded_app_with_clock, sign_in_customer, CUSTOMER, OTHER_CUSTOMER,
+};
+use crate::support::Backend;
 use app::ports::Clock;
 use server::storage::SqlStore;
-use support::auth::{count, seeded_app_with_clock, sign_in_customer, CUSTOMER, OTHER_CUSTOMER};
-use support::Backend;
 
 /// `last_seen_at` and `expires_at` of the session row with this id.
 async fn session_times(store: &SqlStore, id: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {

@@ -2,17 +2,15 @@
 //! of sessions; and a request still running for an ended session does not bring it back.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use app::auth::session::session_handle;
-use support::auth::{
+use crate::support::auth::{
     account_id, count, events, seeded_app, sign_in_customer, Browser, CUSTOMER, DEMO_PASSWORD,
     OTHER_CUSTOMER,
 };
-use support::Backend;
+use crate::support::Backend;
+use app::auth::session::session_handle;
 
 async fn logging_out_ends_the_session_on_the_server(backend: Backend) {
     let Some(app) = seeded_app(backend).await else {

@@ -1,17 +1,15 @@
 //! The admin CLI as an operator runs it: the built binary, configured through the environment.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::{
     io::{BufRead, BufReader},
     process::{Command, Output, Stdio},
     time::{Duration, Instant},
 };
 
+use crate::support::{Backend, TestDb};
 use app::domain::EmailAddress;
 use app::ports::Storage;
-use support::{Backend, TestDb};
 
 fn server(db: &TestDb) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));

@@ -2,14 +2,12 @@
 //! and neither malformed input nor an internal failure shows anything of the server's insides.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use reqwest::StatusCode;
 
-use support::auth::{
+use crate::support::auth::{
     count, events, seeded_app, sign_in_customer, Browser, Reply, CUSTOMER, DEMO_PASSWORD,
 };
-use support::Backend;
+use crate::support::Backend;
 
 /// Words that would betray the implementation behind an error.
 const INTERNALS: [&str; 12] = [

@@ -2,16 +2,14 @@
 //! right password has to wait out, per account and per client address.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use support::auth::{
+use crate::support::auth::{
     events, seeded_app_with_clock, Browser, CUSTOMER, DEMO_PASSWORD, OTHER_CUSTOMER, THIRD_CUSTOMER,
 };
-use support::Backend;
+use crate::support::Backend;
 
 fn retry_after(body: &Value) -> u64 {
     body["TooManyAttempts"]["retry_after_secs"]
@@ -68,11 +66,19 @@ async fn the_sixth_attempt_waits_even_with_the_right_password(backend: Backend) 
     assert_eq!(browser.me().await.unwrap()["email"], CUSTOMER);
     assert_eq!(events(&app.store, 1002).await.len(), 3);
 
-    // Success starts the count afresh: the next mistake costs nothing.
+    // Success starts the account's count afresh, but not the address's: someone with one valid account must not be
+    // able to reset it between guesses at others.
     let reply = Browser::new(&app)
         .log_in(CUSTOMER, "a wrong password")
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = Browser::new(&app).log_in(CUSTOMER, DEMO_PASSWORD).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address has seven failures now: 4 s to wait"
+    );
+    clock.advance(Duration::seconds(4));
     let reply = Browser::new(&app).log_in(CUSTOMER, DEMO_PASSWORD).await;
     assert_eq!(reply.status, StatusCode::OK);
 }

@@ -2,16 +2,14 @@
 //! its replay protection), and where a sign-in leads.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use support::auth::{
+use crate::support::auth::{
     code_at, count, events, seeded_app, totp_secret, Browser, CUSTOMER, DEMO_PASSWORD, SUPPORT,
 };
-use support::Backend;
+use crate::support::Backend;
 
 /// A session id tower-sessions would accept (22 base64 characters) but that the server never issued.
 const PLANTED: &str = "AAAAAAAAAAAAAAAAAAAAAA";

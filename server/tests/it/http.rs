@@ -1,10 +1,8 @@
 //! The real server on a random port with a fresh database, spoken to over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{spawn_app, Backend};
 use reqwest::StatusCode;
-use support::{spawn_app, Backend};
 
 async fn probes_report_process_and_database(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -99,7 +97,7 @@ async fn an_oversized_body_is_refused_before_it_is_read(backend: Backend) {
     let response = app
         .client
         .post(app.url("/api/anything"))
-        .body(vec![b'x'; 1024 * 1024])
+        .body(vec![b'x'; 128 * 1024])
         .send()
         .await
         .unwrap();

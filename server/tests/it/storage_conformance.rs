@@ -1,16 +1,14 @@
 //! The storage conformance suite: every test runs unchanged on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
 
+use crate::support::{Backend, TestDb};
 use app::domain::{CustomerNumber, EmailAddress, Language, PhoneNumber, Role};
 use app::ports::{
     CustomerId, NewCustomer, NewService, NewStaff, ServiceKind, Storage, StorageError,
 };
 use server::storage::SqlStore;
-use support::{Backend, TestDb};
 
 async fn store(backend: Backend) -> Option<(TestDb, SqlStore)> {
     let db = TestDb::create(backend).await?;

@@ -2,10 +2,8 @@
 //! that the page's inline scripts carry, and refusal of state-changing requests from other sites.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{spawn_app, Backend, TestApp};
 use reqwest::{Method, Response, StatusCode};
-use support::{spawn_app, Backend, TestApp};
 
 /// The nonce named in `script-src`, after checking the rest of the policy.
 fn checked_nonce(response: &Response) -> String {
@@ -110,7 +108,7 @@ async fn every_kind_of_response_is_hardened(backend: Backend) {
         .client
         .post(app.url("/sf/anything"))
         .header("sec-fetch-site", "same-origin")
-        .body(vec![b'x'; 1024 * 1024])
+        .body(vec![b'x'; 128 * 1024])
         .send()
         .await
         .unwrap();

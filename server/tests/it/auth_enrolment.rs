@@ -2,17 +2,15 @@
 //! one of them later; and what a browser's earlier session must not pass on to the next person.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::support::auth::{code_at, count, events, seeded_app, Browser, CUSTOMER, DEMO_PASSWORD};
+use crate::support::{spawn_app, Backend, TestApp};
 use app::auth::passwords::PasswordHasher;
 use app::domain::{EmailAddress, NewPassword, Role};
 use server::accounts::{create_user, Kind, NewUser};
-use support::auth::{code_at, count, events, seeded_app, Browser, CUSTOMER, DEMO_PASSWORD};
-use support::{spawn_app, Backend, TestApp};
 
 const PASSWORD: &str = "a long enough passphrase";
 

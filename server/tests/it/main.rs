@@ -1,0 +1,18 @@
+//! The integration tests, as one binary: the server is linked once instead of once per file.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod support;
+
+mod auth_enrolment;
+mod auth_expiry;
+mod auth_hardening;
+mod auth_login;
+mod auth_reset;
+mod auth_sessions;
+mod auth_throttle;
+mod authz_matrix;
+mod cli;
+mod http;
+mod security;
+mod storage_conformance;
