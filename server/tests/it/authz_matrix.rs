@@ -12,18 +12,19 @@ use reqwest::StatusCode;
 use crate::support::auth::{
     account_id, events, seeded_app_with_clock, sign_in_customer, sign_in_staff,
     sign_in_staff_password_only, Browser, Reply, CUSTOMER, OTHER_CUSTOMER, PRIVACY_OFFICER,
-    SUPPORT, SUPPORT_AND_SYSADMIN, THIRD_CUSTOMER,
+    SUPPORT, SUPPORT_AND_SYSADMIN, SYSADMIN, THIRD_CUSTOMER,
 };
 use crate::support::Backend;
 use app::auth::session::session_handle;
 use app::ports::Clock;
 
-const CALLERS: [&str; 6] = [
+const CALLERS: [&str; 7] = [
     "anonymous",
     "customer",
     "other customer",
     "staff, no 2nd factor",
     "support",
+    "sysadmin",
     "privacy officer",
 ];
 
@@ -39,12 +40,12 @@ enum Target {
 
 struct Row {
     target: Target,
-    expected: [&'static str; 6],
+    expected: [&'static str; 7],
     /// Counts as a failure for the client address, so the clock moves past any delay before each call.
     throttled: bool,
 }
 
-const fn page(path: &'static str, expected: [&'static str; 6]) -> Row {
+const fn page(path: &'static str, expected: [&'static str; 7]) -> Row {
     Row {
         target: Target::Page(path),
         expected,
@@ -55,7 +56,7 @@ const fn page(path: &'static str, expected: [&'static str; 6]) -> Row {
 const fn function(
     name: &'static str,
     form: &'static [(&'static str, &'static str)],
-    expected: [&'static str; 6],
+    expected: [&'static str; 7],
 ) -> Row {
     Row {
         target: Target::Function(name, form),
@@ -78,6 +79,7 @@ const MATRIX: [Row; 18] = [
             TO_SECOND_FACTOR,
             "403",
             "403",
+            "403",
         ],
     ),
     page(
@@ -87,6 +89,7 @@ const MATRIX: [Row; 18] = [
             "404",
             "404",
             TO_SECOND_FACTOR,
+            "403",
             "403",
             "403",
         ],
@@ -100,6 +103,7 @@ const MATRIX: [Row; 18] = [
             TO_SECOND_FACTOR,
             "200",
             "200",
+            "200",
         ],
     ),
     page(
@@ -111,38 +115,39 @@ const MATRIX: [Row; 18] = [
             TO_SECOND_FACTOR,
             "200",
             "200",
+            "200",
         ],
     ),
     function(
         "get-me",
         &[],
-        ["200 null", "200", "200", "200 null", "200", "200"],
+        ["200 null", "200", "200", "200 null", "200", "200", "200"],
     ),
     function(
         "list-sessions",
         &[],
-        ["401", "200", "200", "401", "200", "200"],
+        ["401", "200", "200", "401", "200", "200", "200"],
     ),
     function(
         "take-recovery-codes",
         &[],
-        ["401", "200", "200", "401", "200", "200"],
+        ["401", "200", "200", "401", "200", "200", "200"],
     ),
     // Staff are enrolled already: replacing a second factor from a session is refused to everyone.
     function(
         "begin-enrolment",
         &[],
-        ["401", "200", "200", "401", "403", "403"],
+        ["401", "200", "200", "401", "403", "403", "403"],
     ),
     function(
         "confirm-enrolment",
         &[("code", NEVER_A_CODE)],
-        ["401", "422", "422", "401", "403", "403"],
+        ["401", "422", "422", "401", "403", "403", "403"],
     ),
     function(
         "verify-second-factor",
         &[("code", NEVER_A_CODE)],
-        ["401", "401", "401", "422", "401", "401"],
+        ["401", "401", "401", "422", "401", "401", "401"],
     ),
     function(
         "change-password",
@@ -150,7 +155,7 @@ const MATRIX: [Row; 18] = [
             ("current_password", WRONG_PASSWORD),
             ("new_password", "a new long passphrase"),
         ],
-        ["401", "422", "422", "401", "422", "422"],
+        ["401", "422", "422", "401", "422", "422", "422"],
     ),
     function(
         "change-email",
@@ -158,24 +163,24 @@ const MATRIX: [Row; 18] = [
             ("password", WRONG_PASSWORD),
             ("email", "new.address@example.ch"),
         ],
-        ["401", "422", "422", "401", "422", "422"],
+        ["401", "422", "422", "401", "422", "422", "422"],
     ),
     function(
         "disable-second-factor",
         &[("password", WRONG_PASSWORD)],
-        ["401", "422", "422", "401", "403", "403"],
+        ["401", "422", "422", "401", "403", "403", "403"],
     ),
     function(
         "end-session",
         &[("handle", CUSTOMERS_OTHER_SESSION)],
-        ["401", "200", "422", "401", "422", "422"],
+        ["401", "200", "422", "401", "422", "422", "422"],
     ),
     Row {
         throttled: true,
         ..function(
             "request-password-reset",
             &[("email", "nobody@example.ch")],
-            ["200", "200", "200", "200", "200", "200"],
+            ["200", "200", "200", "200", "200", "200", "200"],
         )
     },
     Row {
@@ -189,10 +194,14 @@ const MATRIX: [Row; 18] = [
                 ),
                 ("password", "a new long passphrase"),
             ],
-            ["410", "410", "410", "410", "410", "410"],
+            ["410", "410", "410", "410", "410", "410", "410"],
         )
     },
-    function("log-out", &[], ["200", "200", "200", "200", "200", "200"]),
+    function(
+        "log-out",
+        &[],
+        ["200", "200", "200", "200", "200", "200", "200"],
+    ),
     Row {
         throttled: true,
         ..function(
@@ -201,7 +210,7 @@ const MATRIX: [Row; 18] = [
                 ("email", THIRD_CUSTOMER),
                 ("password", crate::support::auth::DEMO_PASSWORD),
             ],
-            ["200", "200", "200", "200", "200", "200"],
+            ["200", "200", "200", "200", "200", "200", "200"],
         )
     },
 ];
@@ -263,6 +272,7 @@ async fn every_caller_gets_the_expected_answer(backend: Backend) {
         sign_in_customer(&app, OTHER_CUSTOMER).await,
         sign_in_staff_password_only(&app, SUPPORT_AND_SYSADMIN).await,
         sign_in_staff(&app, SUPPORT, clock.now()).await,
+        sign_in_staff(&app, SYSADMIN, clock.now()).await,
         sign_in_staff(&app, PRIVACY_OFFICER, clock.now()).await,
     ];
     let accounts = [
@@ -271,6 +281,7 @@ async fn every_caller_gets_the_expected_answer(backend: Backend) {
         Some(account_id(&app.store, OTHER_CUSTOMER).await),
         Some(account_id(&app.store, SUPPORT_AND_SYSADMIN).await),
         Some(account_id(&app.store, SUPPORT).await),
+        Some(account_id(&app.store, SYSADMIN).await),
         Some(account_id(&app.store, PRIVACY_OFFICER).await),
     ];
 
