@@ -5,28 +5,13 @@ use super::AppError;
 /// Changes the sign-in email of the signed-in account, which needs the current password. The old address is told.
 #[server(prefix = "/sf", endpoint = "change-email")]
 pub async fn change_email(password: String, email: String) -> Result<(), AppError> {
-    use super::context::{app_context, event, fail, go_to, internal, record, signed_in};
+    use super::context::*;
     use crate::domain::{EmailAddress, Language, SecurityEventKind};
     use crate::ports::{MailKind, OutgoingMail, StorageError};
 
     let context = app_context()?;
-    let Some(auth) = signed_in(&context)
-        .await?
-        .filter(|auth| auth.state.stage == crate::auth::session::Stage::Complete)
-    else {
-        return fail(AppError::SignInRequired);
-    };
-    let verification = context
-        .hasher
-        .verify(&password, Some(&auth.account.password_hash))
-        .await
-        .map_err(internal)?;
-    if !verification.matches {
-        return fail(AppError::invalid(
-            "password",
-            "The current password is incorrect.",
-        ));
-    }
+    let auth = require_signed_in(&context).await?;
+    confirm_password(&context, &auth, &password, "password").await?;
     let new_email = match EmailAddress::parse(&email) {
         Ok(address) => address,
         Err(invalid) => return fail(invalid.into()),

@@ -9,28 +9,13 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use super::context::{app_context, event, fail, go_to, internal, record, session, signed_in};
+    use super::context::*;
     use crate::domain::{NewPassword, SecurityEventKind};
     use crate::ports::EndSessions;
 
     let context = app_context()?;
-    let Some(auth) = signed_in(&context)
-        .await?
-        .filter(|auth| auth.state.stage == crate::auth::session::Stage::Complete)
-    else {
-        return fail(AppError::SignInRequired);
-    };
-    let verification = context
-        .hasher
-        .verify(&current_password, Some(&auth.account.password_hash))
-        .await
-        .map_err(internal)?;
-    if !verification.matches {
-        return fail(AppError::invalid(
-            "current_password",
-            "The current password is incorrect.",
-        ));
-    }
+    let auth = require_signed_in(&context).await?;
+    confirm_password(&context, &auth, &current_password, "current_password").await?;
     let new_password = match NewPassword::parse(&new_password) {
         Ok(password) => password,
         Err(_) => {

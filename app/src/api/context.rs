@@ -157,6 +157,39 @@ pub async fn signed_in(context: &AppContext) -> Result<Option<Authenticated>, Ap
         .map_err(internal)
 }
 
+/// The account behind this request once its sign-in is complete, or a 401.
+pub async fn require_signed_in(context: &AppContext) -> Result<Authenticated, AppError> {
+    match signed_in(context)
+        .await?
+        .filter(|auth| auth.state.stage == crate::auth::session::Stage::Complete)
+    {
+        Some(auth) => Ok(auth),
+        None => fail(AppError::SignInRequired),
+    }
+}
+
+/// Asks for the current password again before a sensitive change; a wrong one is an error on `field`.
+pub async fn confirm_password(
+    context: &AppContext,
+    auth: &Authenticated,
+    password: &str,
+    field: &str,
+) -> Result<(), AppError> {
+    let verification = context
+        .hasher
+        .verify(password, Some(&auth.account.password_hash))
+        .await
+        .map_err(internal)?;
+    if verification.matches {
+        Ok(())
+    } else {
+        fail(AppError::invalid(
+            field,
+            "The current password is incorrect.",
+        ))
+    }
+}
+
 async fn refuse<T>(
     context: &AppContext,
     auth: Option<&Authenticated>,

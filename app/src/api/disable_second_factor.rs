@@ -5,28 +5,14 @@ use super::AppError;
 /// Removes a customer's second factor, which needs the password. Staff cannot: for them it is mandatory.
 #[server(prefix = "/sf", endpoint = "disable-second-factor")]
 pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
-    use super::context::{
-        app_context, event, fail, go_to, internal, record, require_customer, session, signed_in,
-    };
+    use super::context::*;
     use crate::domain::SecurityEventKind;
     use crate::ports::EndSessions;
 
     let context = app_context()?;
     let customer = require_customer(&context).await?;
-    let Some(auth) = signed_in(&context).await? else {
-        return fail(AppError::SignInRequired);
-    };
-    let verification = context
-        .hasher
-        .verify(&password, Some(&auth.account.password_hash))
-        .await
-        .map_err(internal)?;
-    if !verification.matches {
-        return fail(AppError::invalid(
-            "password",
-            "The current password is incorrect.",
-        ));
-    }
+    let auth = require_signed_in(&context).await?;
+    confirm_password(&context, &auth, &password, "password").await?;
     let session = session().await?;
     let current = session.id().map(|id| id.to_string()).unwrap_or_default();
     context

@@ -5,17 +5,11 @@ use super::AppError;
 /// Ends one of the signed-in account's sessions, named by its handle; another account's session cannot be named.
 #[server(prefix = "/sf", endpoint = "end-session")]
 pub async fn end_session(handle: String) -> Result<(), AppError> {
-    use super::context::{app_context, event, fail, go_to, internal, record, signed_in};
-    use crate::auth::session::Stage;
+    use super::context::*;
     use crate::domain::SecurityEventKind;
 
     let context = app_context()?;
-    let Some(auth) = signed_in(&context)
-        .await?
-        .filter(|auth| auth.state.stage == Stage::Complete)
-    else {
-        return fail(AppError::SignInRequired);
-    };
+    let auth = require_signed_in(&context).await?;
     if !context
         .store
         .end_session(auth.account.id, handle.trim())

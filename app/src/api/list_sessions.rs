@@ -16,16 +16,11 @@ pub struct SessionView {
 /// The signed-in account's active sessions, this one marked.
 #[server(prefix = "/sf", endpoint = "list-sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
-    use super::context::{app_context, fail, internal, session, signed_in};
-    use crate::auth::session::{session_handle, Stage};
+    use super::context::*;
+    use crate::auth::session::session_handle;
 
     let context = app_context()?;
-    let Some(auth) = signed_in(&context)
-        .await?
-        .filter(|auth| auth.state.stage == Stage::Complete)
-    else {
-        return fail(AppError::SignInRequired);
-    };
+    let auth = require_signed_in(&context).await?;
     let current = session()
         .await?
         .id()
