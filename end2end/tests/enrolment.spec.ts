@@ -8,11 +8,11 @@ test('a new support agent enrols a second factor at first sign-in and gets recov
   const secret = (await page.locator('#totp-secret').textContent())?.trim() ?? '';
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
-  await page.getByLabel('Code').fill('000000');
+  await page.getByLabel('Code', { exact: true }).fill('000000');
   await page.locator('#enrol-form button[type=submit]').click();
   await expect(page.getByRole('alert')).toContainText('This code is not valid');
 
-  await page.getByLabel('Code').fill(totp(secret));
+  await page.getByLabel('Code', { exact: true }).fill(totp(secret));
   await page.locator('#enrol-form button[type=submit]').click();
   await expect(page).toHaveURL(/\/login\/recovery-codes$/);
   await expect(page.locator('#recovery-codes li')).toHaveCount(10);

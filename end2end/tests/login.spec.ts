@@ -28,7 +28,7 @@ test('support signs in with a password and an authenticator code', async ({ page
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/login\/second-factor/, { timeout: 5_000 });
 
-  await page.getByLabel('Code').fill(totp(support.totpSecret));
+  await page.getByLabel('Code', { exact: true }).fill(totp(support.totpSecret));
   await page.locator('#second-factor-form button[type=submit]').click();
   await expect(page).toHaveURL(/\/staff$/);
   await expect(page.locator('#roles')).toContainText('Support');
