@@ -94,13 +94,7 @@ async fn an_oversized_body_is_refused_before_it_is_read(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let response = app
-        .client
-        .post(app.url("/api/anything"))
-        .body(vec![b'x'; 128 * 1024])
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_oversized("/api/anything", &[]).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 

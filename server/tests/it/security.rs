@@ -105,13 +105,8 @@ async fn every_kind_of_response_is_hardened(backend: Backend) {
     }
 
     let too_large = app
-        .client
-        .post(app.url("/sf/anything"))
-        .header("sec-fetch-site", "same-origin")
-        .body(vec![b'x'; 128 * 1024])
-        .send()
-        .await
-        .unwrap();
+        .post_oversized("/sf/anything", &[("sec-fetch-site", "same-origin")])
+        .await;
     assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_hardened(&too_large, Some("no-store"));
 

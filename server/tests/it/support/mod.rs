@@ -204,6 +204,27 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// POSTs a body over the limit. The server answers 413 from the declared length without reading the body and
+    /// closes; when unread bytes are still in its socket, the kernel resets the connection and the client may lose
+    /// the answer. That is a property of TCP, not of the portal, so the request is retried until the answer is read.
+    pub async fn post_oversized(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut last_error = None;
+        for _ in 0..10 {
+            let mut request = self
+                .client
+                .post(self.url(path))
+                .body(vec![b'x'; 128 * 1024]);
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            match request.send().await {
+                Ok(response) => return response,
+                Err(error) => last_error = Some(error),
+            }
+        }
+        panic!("no answer to an oversized request after 10 tries: {last_error:?}");
+    }
+
     /// Asks the server to stop and waits for it, as SIGTERM would.
     pub async fn stop(mut self) -> Result<(), server::ServeError> {
         if let Some(shutdown) = self.shutdown.take() {
