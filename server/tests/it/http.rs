@@ -119,6 +119,34 @@ async fn shutdown_stops_the_server_cleanly(backend: Backend) {
     );
 }
 
+async fn shutdown_lets_a_request_in_flight_finish(backend: Backend) {
+    use crate::support::auth::{seeded_app, CUSTOMER, DEMO_PASSWORD};
+
+    let Some(app) = seeded_app(backend).await else {
+        return;
+    };
+    // A sign-in spends a password hash on the server (hundreds of milliseconds in a debug build): still running when
+    // the shutdown begins.
+    let request = app
+        .client
+        .post(app.url("/sf/log-in"))
+        .header("origin", app.base.clone())
+        .header("accept", "application/json")
+        .form(&[("email", CUSTOMER), ("password", DEMO_PASSWORD)]);
+    let in_flight = tokio::spawn(request.send());
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let addr = app.addr;
+    let stopping = tokio::spawn(app.stop());
+
+    let response = in_flight
+        .await
+        .unwrap()
+        .expect("the request in flight gets its answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    stopping.await.unwrap().expect("a clean stop");
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
 on_both_backends!(
     probes_report_process_and_database,
     the_home_page_is_rendered_on_the_server,
@@ -126,4 +154,5 @@ on_both_backends!(
     every_response_carries_a_request_id,
     an_oversized_body_is_refused_before_it_is_read,
     shutdown_stops_the_server_cleanly,
+    shutdown_lets_a_request_in_flight_finish,
 );
