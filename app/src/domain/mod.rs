@@ -1,5 +1,6 @@
 //! Domain rules: pure functions and parse-don't-validate types, with time passed in.
 
+pub mod audit_event;
 pub mod consent;
 pub mod customer;
 pub mod password;
@@ -7,6 +8,7 @@ pub mod security_event;
 pub mod staff;
 pub mod throttle;
 
+pub use audit_event::AuditEvent;
 pub use customer::{CustomerNumber, EmailAddress, Language, PhoneNumber};
 pub use password::NewPassword;
 pub use security_event::SecurityEventKind;

@@ -73,12 +73,15 @@ pub struct SecurityEvent {
 #[serde(rename_all = "kebab-case")]
 pub enum MailKind {
     AccountSecurity,
+    /// A consent request, an oral-consent receipt, a grant that ended.
+    Consent,
 }
 
 impl MailKind {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::AccountSecurity => "account-security",
+            Self::Consent => "consent",
         }
     }
 }

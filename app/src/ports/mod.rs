@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod consent;
 pub mod storage;
 
 pub use accounts::{
@@ -10,6 +11,10 @@ pub use accounts::{
     SecurityEvent, SessionSummary,
 };
 pub use clock::{Clock, SystemClock};
+pub use consent::{
+    Actor, AuditBasis, AuditEntry, ConsentStore, EventSource, GrantRecord, NewSupportCase, Outcome,
+    RequestRecord, ServiceToken, SettleError, SupportCase,
+};
 pub use storage::{
     Customer, CustomerId, NewCustomer, NewService, NewStaff, Service, ServiceId, ServiceKind,
     StaffId, StaffMember, Storage, StorageError,

@@ -5,6 +5,7 @@
 //! differ per backend.
 
 mod accounts;
+mod consent;
 mod customers;
 mod rows;
 mod sessions;

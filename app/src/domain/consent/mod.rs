@@ -30,4 +30,4 @@ pub use resource::{
     WebSpaceDomain,
 };
 pub use scope::{ConsentDraft, ConsentScope, ScopeError};
-pub use text::{CallReference, CallerIdentification, ReasonText, ScopeReadBack};
+pub use text::{CallReference, CallerIdentification, CaseSubject, ReasonText, ScopeReadBack};

@@ -93,6 +93,12 @@ bounded_text!(
     "scope read back",
     1000
 );
+bounded_text!(
+    /// What a support case is about, as support summarises the customer's problem.
+    CaseSubject,
+    "subject",
+    200
+);
 
 #[cfg(test)]
 mod tests {

@@ -208,10 +208,16 @@ impl TestApp {
     /// closes; when unread bytes are still in its socket, the kernel resets the connection and the client may lose
     /// the answer. That is a property of TCP, not of the portal, so the request is retried until the answer is read.
     pub async fn post_oversized(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        // The server closes a connection after refusing an oversized body; a client of its own, without a pool,
+        // keeps that connection out of `self.client`, whose next request would otherwise find it dead.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client");
         let mut last_error = None;
         for _ in 0..10 {
-            let mut request = self
-                .client
+            let mut request = client
                 .post(self.url(path))
                 .body(vec![b'x'; 128 * 1024]);
             for (name, value) in headers {

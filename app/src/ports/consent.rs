@@ -1,0 +1,290 @@
+//! What the consent screens and the integration API need from storage. Every method that changes something writes
+//! its audit entry in the same transaction, so a change without its record cannot exist.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{CustomerId, OutgoingMail, StaffId, StorageError};
+use crate::domain::consent::{
+    Action, CaseSubject, ConsentRequest, ConsentRequestId, DenyRule, Grant, GrantId, GrantTerms,
+    GrantView, ResourceId, SupportCaseId,
+};
+use crate::domain::{AuditEvent, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSupportCase {
+    pub customer: CustomerId,
+    pub subject: CaseSubject,
+    pub opened_by: StaffId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupportCase {
+    pub id: SupportCaseId,
+    pub customer: CustomerId,
+    pub subject: CaseSubject,
+    pub opened_by: StaffId,
+    pub opened_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<StaffId>,
+}
+
+/// A stored request with who it concerns and who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub id: ConsentRequestId,
+    pub customer: CustomerId,
+    pub requested_by: StaffId,
+    pub request: ConsentRequest,
+    /// The grant an approval created.
+    pub grant: Option<GrantId>,
+}
+
+/// A stored grant with its customer, where it came from, and the state of the case it is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantRecord {
+    pub grant: Grant,
+    pub customer: CustomerId,
+    pub request: Option<ConsentRequestId>,
+    /// The staff member who recorded an oral consent.
+    pub recorded_by: Option<StaffId>,
+    pub case_resolved_at: Option<DateTime<Utc>>,
+}
+
+impl GrantRecord {
+    pub const fn view(&self) -> GrantView<'_> {
+        GrantView {
+            grant: &self.grant,
+            case_resolved_at: self.case_resolved_at,
+        }
+    }
+}
+
+/// Who did what the audit entry records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Actor {
+    Customer { id: CustomerId },
+    Staff { id: StaffId, roles: Vec<Role> },
+    /// The portal itself, e.g. expiring a request nobody answered.
+    System,
+}
+
+/// Why the access or change recorded was allowed, or the rule that refused it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum AuditBasis {
+    Grant(GrantId),
+    TechnicalOperation,
+    /// The customer acting on their own data or consent.
+    TheCustomer,
+    /// Staff acting within their role (opening a case, asking for consent).
+    StaffRole,
+    Refused(DenyRule),
+}
+
+impl AuditBasis {
+    pub const fn outcome(self) -> Outcome {
+        match self {
+            Self::Refused(_) => Outcome::Denied,
+            _ => Outcome::Allowed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+impl Outcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::Denied => "denied",
+        }
+    }
+}
+
+/// Where the event came from: the portal's own screens, or a calling service of the operator's infrastructure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "kebab-case")]
+pub enum EventSource {
+    Portal,
+    Service(String),
+}
+
+/// One audit log entry about consent or access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub event: AuditEvent,
+    pub actor: Actor,
+    pub customer: Option<CustomerId>,
+    pub resource: Option<ResourceId>,
+    pub action: Option<Action>,
+    /// For entries about a change that creates a grant, the storage fills in the new grant's id.
+    pub basis: AuditBasis,
+    pub source: EventSource,
+    pub detail: Option<String>,
+}
+
+/// A calling service's bearer token, as the API checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceToken {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Why a request could not be settled.
+#[derive(Debug, thiserror::Error)]
+pub enum SettleError {
+    #[error("the request is no longer pending")]
+    NoLongerPending,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+#[async_trait]
+pub trait ConsentStore: Send + Sync {
+    /// The customer a web space, backup space or mailbox belongs to; snapshots are not services and find nobody.
+    async fn owner_of(&self, resource: &ResourceId) -> Result<Option<CustomerId>, StorageError>;
+
+    async fn open_case(
+        &self,
+        case: &NewSupportCase,
+        audit: &AuditEntry,
+    ) -> Result<SupportCase, StorageError>;
+
+    /// Resolves an open case, which ends every grant bound to it. `None` when there is no such case; a case
+    /// already resolved is returned unchanged and nothing is written.
+    async fn resolve_case(
+        &self,
+        id: SupportCaseId,
+        by: StaffId,
+        audit: &AuditEntry,
+    ) -> Result<Option<SupportCase>, StorageError>;
+
+    async fn support_case(&self, id: SupportCaseId) -> Result<Option<SupportCase>, StorageError>;
+
+    /// Newest first.
+    async fn cases_of(&self, customer: CustomerId) -> Result<Vec<SupportCase>, StorageError>;
+
+    /// Every unresolved case, oldest first: the support team's list.
+    async fn open_cases(&self) -> Result<Vec<SupportCase>, StorageError>;
+
+    async fn create_request(
+        &self,
+        customer: CustomerId,
+        requested_by: StaffId,
+        request: &ConsentRequest,
+        audit: &AuditEntry,
+    ) -> Result<ConsentRequestId, StorageError>;
+
+    async fn consent_request(
+        &self,
+        id: ConsentRequestId,
+    ) -> Result<Option<RequestRecord>, StorageError>;
+
+    /// Newest first.
+    async fn requests_of_customer(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<RequestRecord>, StorageError>;
+
+    /// Newest first; `requested_by` narrows to one staff member's requests, `None` is the whole team's.
+    async fn requests_by_staff(
+        &self,
+        requested_by: Option<StaffId>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError>;
+
+    /// Stores `next` (the request after a domain transition) only if the stored request is still pending, with the
+    /// grant an approval creates; returns that grant's id. Two answers racing: exactly one wins.
+    async fn settle_request(
+        &self,
+        id: ConsentRequestId,
+        next: &ConsentRequest,
+        grant: Option<&GrantTerms>,
+        audit: &AuditEntry,
+    ) -> Result<Option<GrantId>, SettleError>;
+
+    /// A grant given by the customer or recorded by staff as oral consent; `receipt` is queued in the same
+    /// transaction (the oral-consent receipt with its revoke link).
+    async fn create_grant(
+        &self,
+        customer: CustomerId,
+        terms: &GrantTerms,
+        recorded_by: Option<StaffId>,
+        receipt: Option<&OutgoingMail>,
+        audit: &AuditEntry,
+    ) -> Result<GrantId, StorageError>;
+
+    async fn grant(&self, id: GrantId) -> Result<Option<GrantRecord>, StorageError>;
+
+    /// Records the revocation at `audit.at` if the grant is the customer's and not yet revoked. Returns whether it
+    /// was revoked now; once this returns, no access check allows through it.
+    async fn revoke_grant(
+        &self,
+        id: GrantId,
+        customer: CustomerId,
+        audit: &AuditEntry,
+    ) -> Result<bool, StorageError>;
+
+    /// Newest first, ended ones included.
+    async fn grants_of_customer(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<GrantRecord>, StorageError>;
+
+    /// The grants on one resource that are not revoked and whose limit is after `now`; the policy decides which
+    /// still count (a resolved case ends a mailbox grant).
+    async fn live_grants_on(
+        &self,
+        resource: &ResourceId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<GrantRecord>, StorageError>;
+
+    /// Appends entries in one transaction: either all are stored or none.
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StorageError>;
+
+    /// Records an access the infrastructure reports, once per `event_id` of that service. Returns false (writing
+    /// nothing) when that event was already recorded.
+    async fn record_reported_access(
+        &self,
+        service: &str,
+        event_id: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StorageError>;
+
+    /// A customer's consent and access entries, newest first, strictly before `before` (keyset).
+    async fn audit_of_customer(
+        &self,
+        customer: CustomerId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(i64, AuditEntry)>, StorageError>;
+
+    /// Fails with `Conflict` when a token of that name exists (revoked or not: names are never reused).
+    async fn create_service_token(
+        &self,
+        name: &str,
+        token_hash: &[u8],
+        scopes: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+
+    /// Returns whether a live token of that name was revoked now.
+    async fn revoke_service_token(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    async fn service_token(&self, token_hash: &[u8]) -> Result<Option<ServiceToken>, StorageError>;
+}
