@@ -7,7 +7,12 @@ import { join, resolve } from 'node:path';
 const port = Number(process.env.PORTAL_E2E_PORT ?? 3457);
 const root = resolve(__dirname, '..');
 const server = join(root, 'target', 'release', 'server');
-const dataDir = process.env.PORTAL_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'portal-e2e-'));
+// Workers load this file again; the runner's choice reaches them (and the tests that read the API token) through
+// the environment they inherit.
+process.env.PORTAL_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'portal-e2e-'));
+const dataDir = process.env.PORTAL_E2E_DATA_DIR;
+/** The integration API's bearer token for access checks; tests/consent.spec.ts reads it. */
+const apiTokenFile = join(dataDir, 'e2e-api-token');
 
 export default defineConfig({
   testDir: './tests',
@@ -40,13 +45,20 @@ export default defineConfig({
     { name: 'js-off', use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    // Demo data, plus one new support agent per project who has not enrolled a second factor yet.
+    // Demo data, plus per project one new support agent who has not enrolled a second factor yet and one support
+    // agent of its own for the consent flow (whose sign-ins never race the demo staff's single-use codes), and a
+    // service token for the access checks.
     command: [
       `"${server}" seed-demo`,
       ...['js-on', 'js-off'].map(
         (project) =>
           `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email new.agent.${project}@staff.portal.example --name "Nouvel agent"`,
       ),
+      ...['js-on', 'js-off'].map(
+        (project) =>
+          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email consent.agent.${project}@staff.portal.example --name "Agent consentement"`,
+      ),
+      `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
       `exec "${server}" serve`,
     ].join(' && '),
     url: `http://127.0.0.1:${port}/readyz`,

@@ -11,6 +11,8 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod ports;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod usecases;
 
 pub use ui::{shell, App};
 

@@ -1,5 +1,7 @@
 use clap::{Parser, Subcommand};
 
+use crate::tokens::Scope;
+
 /// The privacy portal: the place where the operator's privacy charter is kept and can be checked.
 ///
 /// Configuration comes from the environment (DATABASE_URL, PORTAL_DATA_DIR, LEPTOS_SITE_ADDR, …) and from the
@@ -35,6 +37,21 @@ pub enum Command {
         roles: Vec<String>,
         #[arg(long)]
         email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a bearer token for a service of the operator's infrastructure that calls the integration API
+    /// (/api/v1). The token is printed once, alone on the last line of standard output; only its hash is stored.
+    CreateServiceToken {
+        /// The calling service, as the audit log will name it: lower-case letters, digits, '-', '_' or '.'.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: access-checks, access-events, consent-requests, mailbox-stats, backups.
+        #[arg(long, required = true, value_delimiter = ',', value_parser = Scope::parse)]
+        scopes: Vec<Scope>,
+    },
+    /// Revoke a service's token. Requests with it are refused within seconds (the API caches a token briefly).
+    RevokeServiceToken {
         #[arg(long)]
         name: String,
     },

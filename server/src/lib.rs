@@ -8,6 +8,7 @@ pub mod seed;
 pub mod settings;
 pub mod storage;
 pub mod telemetry;
+pub mod tokens;
 
 use std::{future::Future, sync::Arc};
 use tokio::net::TcpListener;

@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 use app::auth::passwords::PasswordHasher;
@@ -72,6 +73,24 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             let account = create_user(&store, &hasher, &user, now).await?;
             tracing::info!(account = account.0, %email, "account created");
             store.close().await;
+        }
+        Command::CreateServiceToken { name, scopes } => {
+            let store = server::open_store(&settings).await?;
+            let created =
+                server::tokens::create_service_token(&store, &name, &scopes, SystemClock.now())
+                    .await;
+            store.close().await;
+            let token = created?;
+            tracing::info!(%name, "service token created; it is shown once, on standard output");
+            writeln!(std::io::stdout(), "{token}")?;
+        }
+        Command::RevokeServiceToken { name } => {
+            let store = server::open_store(&settings).await?;
+            let revoked =
+                server::tokens::revoke_service_token(&store, &name, SystemClock.now()).await;
+            store.close().await;
+            revoked?;
+            tracing::info!(%name, "service token revoked");
         }
     }
     Ok(())

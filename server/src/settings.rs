@@ -1,6 +1,7 @@
 //! One typed settings struct, read once at start-up from an optional TOML file and the environment, then passed
 //! explicitly. Secrets are wrapped so that `Debug` and logs never show them.
 
+use app::domain::consent::AnswerWindow;
 use figment::{
     providers::{Env, Format, Serialized, Toml},
     Figment,
@@ -40,6 +41,8 @@ pub struct Settings {
     pub trusted_proxies: String,
     pub session_idle_minutes: u64,
     pub session_absolute_hours: u64,
+    /// How long a customer has to answer a consent request before it expires (charter default: 24 hours).
+    pub consent_answer_minutes: u64,
 }
 
 #[derive(Serialize)]
@@ -55,6 +58,7 @@ struct Defaults {
     trusted_proxies: String,
     session_idle_minutes: u64,
     session_absolute_hours: u64,
+    consent_answer_minutes: u64,
 }
 
 impl Default for Defaults {
@@ -71,6 +75,7 @@ impl Default for Defaults {
             trusted_proxies: String::new(),
             session_idle_minutes: 30,
             session_absolute_hours: 12,
+            consent_answer_minutes: 24 * 60,
         }
     }
 }
@@ -120,6 +125,7 @@ impl Settings {
 
     fn validated(self) -> Result<Self, SettingsError> {
         self.trusted_proxy_ranges()?;
+        self.consent_answer_window()?;
         let origin = self.public_origin();
         if !(origin.starts_with("http://") || origin.starts_with("https://"))
             || origin.matches('/').count() != 2
@@ -162,6 +168,16 @@ impl Settings {
             .collect()
     }
 
+    pub fn consent_answer_window(&self) -> Result<AnswerWindow, SettingsError> {
+        i64::try_from(self.consent_answer_minutes)
+            .ok()
+            .and_then(|minutes| AnswerWindow::new(chrono::Duration::minutes(minutes)).ok())
+            .ok_or(SettingsError::Invalid {
+                setting: "consent_answer_minutes",
+                reason: "must be between 1 and 43200 (30 days)".into(),
+            })
+    }
+
     pub fn session_idle(&self) -> Duration {
         Duration::from_secs(self.session_idle_minutes * 60)
     }
@@ -187,6 +203,7 @@ impl Settings {
             trusted_proxies: defaults.trusted_proxies,
             session_idle_minutes: defaults.session_idle_minutes,
             session_absolute_hours: defaults.session_absolute_hours,
+            consent_answer_minutes: defaults.consent_answer_minutes,
         }
     }
 
@@ -220,6 +237,32 @@ mod tests {
         );
         let blank = Settings::for_data_dir(PathBuf::from("d"), Some("  ".into()));
         assert_eq!(blank.database_url().expose_secret(), "sqlite://d/portal.db");
+    }
+
+    #[test]
+    fn the_consent_answer_window_is_configurable_within_the_domain_bounds() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = Settings::load().map_err(|error| error.to_string())?;
+            assert_eq!(
+                defaults.consent_answer_window().ok(),
+                Some(AnswerWindow::DEFAULT)
+            );
+            jail.set_env("PORTAL_CONSENT_ANSWER_MINUTES", "90");
+            let settings = Settings::load().map_err(|error| error.to_string())?;
+            assert_eq!(
+                settings.consent_answer_window().ok().map(AnswerWindow::get),
+                Some(chrono::Duration::minutes(90))
+            );
+            for refused in ["0", "43201"] {
+                jail.set_env("PORTAL_CONSENT_ANSWER_MINUTES", refused);
+                let error = Settings::load().err().map(|error| error.to_string());
+                assert!(
+                    error.is_some_and(|text| text.contains("consent_answer_minutes")),
+                    "{refused} should be refused"
+                );
+            }
+            Ok(())
+        });
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub struct AppContext {
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
     pub auth: AuthConfig,
+    pub consent_answer_window: crate::domain::consent::AnswerWindow,
 }
 
 #[derive(Clone, Debug)]
@@ -65,9 +66,11 @@ pub fn internal(error: impl std::fmt::Display) -> AppError {
     AppError::Internal { reference }
 }
 
-/// A form posted without JavaScript expects a page back, not JSON.
+/// A form posted without JavaScript expects a page back, not JSON. A page being rendered (a GET) that calls a server
+/// function directly is not one: it shows the error itself rather than being sent elsewhere.
 fn plain_form_post() -> bool {
-    header("accept").is_some_and(|accept| accept.contains("text/html"))
+    request_parts().is_some_and(|parts| parts.method == http::Method::POST)
+        && header("accept").is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// The path of the page a form was posted from, if it was one of ours.

@@ -22,6 +22,9 @@ pub enum AppError {
     TooManyAttempts { retry_after_secs: u32 },
     #[error("This link is invalid, has already been used or has expired.")]
     LinkExpired,
+    /// Also what someone gets for another person's record, so that its existence is not revealed.
+    #[error("There is no such item, or it is not yours.")]
+    NotFound,
     #[error("Something went wrong on our side. Reference: {reference}.")]
     Internal { reference: String },
     #[error("The request could not be completed: {0}")]
@@ -46,6 +49,7 @@ impl AppError {
             Self::BadCode => "bad-code",
             Self::TooManyAttempts { .. } => "too-many-attempts",
             Self::LinkExpired => "link-expired",
+            Self::NotFound => "not-found",
             Self::Internal { .. } => "internal",
             Self::Request(_) => "request",
         }
@@ -59,6 +63,7 @@ impl AppError {
             Self::BadCredentials => 401,
             Self::TooManyAttempts { .. } => 429,
             Self::LinkExpired => 410,
+            Self::NotFound => 404,
             Self::Internal { .. } => 500,
         }
     }
@@ -92,6 +97,7 @@ impl AppError {
                 retry_after_secs: 60,
             },
             "link-expired" => Self::LinkExpired,
+            "not-found" => Self::NotFound,
             "internal" => Self::Internal {
                 reference: detail.unwrap_or("-").to_owned(),
             },

@@ -65,8 +65,13 @@ impl GrantRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Actor {
-    Customer { id: CustomerId },
-    Staff { id: StaffId, roles: Vec<Role> },
+    Customer {
+        id: CustomerId,
+    },
+    Staff {
+        id: StaffId,
+        roles: Vec<Role>,
+    },
     /// The portal itself, e.g. expiring a request nobody answered.
     System,
 }
@@ -141,6 +146,9 @@ pub struct ServiceToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Builds a grant's receipt once the grant has its id.
+pub type Receipt<'a> = &'a (dyn Fn(GrantId) -> OutgoingMail + Send + Sync);
+
 /// Why a request could not be settled.
 #[derive(Debug, thiserror::Error)]
 pub enum SettleError {
@@ -214,14 +222,14 @@ pub trait ConsentStore: Send + Sync {
         audit: &AuditEntry,
     ) -> Result<Option<GrantId>, SettleError>;
 
-    /// A grant given by the customer or recorded by staff as oral consent; `receipt` is queued in the same
-    /// transaction (the oral-consent receipt with its revoke link).
+    /// A grant given by the customer or recorded by staff as oral consent. `receipt` builds the mail queued in the
+    /// same transaction (the oral-consent receipt, whose revoke link needs the new grant's id).
     async fn create_grant(
         &self,
         customer: CustomerId,
         terms: &GrantTerms,
         recorded_by: Option<StaffId>,
-        receipt: Option<&OutgoingMail>,
+        receipt: Option<Receipt<'_>>,
         audit: &AuditEntry,
     ) -> Result<GrantId, StorageError>;
 

@@ -13,7 +13,7 @@ pub use accounts::{
 pub use clock::{Clock, SystemClock};
 pub use consent::{
     Actor, AuditBasis, AuditEntry, ConsentStore, EventSource, GrantRecord, NewSupportCase, Outcome,
-    RequestRecord, ServiceToken, SettleError, SupportCase,
+    Receipt, RequestRecord, ServiceToken, SettleError, SupportCase,
 };
 pub use storage::{
     Customer, CustomerId, NewCustomer, NewService, NewStaff, Service, ServiceId, ServiceKind,

@@ -165,6 +165,9 @@ pub trait Storage: super::AccountStore + super::ConsentStore + Send + Sync + Deb
         email: &EmailAddress,
     ) -> Result<Option<StaffMember>, StorageError>;
 
+    /// The staff member with their roles, e.g. to show a customer who is asking for access.
+    async fn staff_member(&self, id: StaffId) -> Result<Option<StaffMember>, StorageError>;
+
     /// The roles a staff member holds now, sorted.
     async fn staff_roles(&self, staff: StaffId) -> Result<Vec<Role>, StorageError>;
 }

@@ -25,6 +25,7 @@ pub fn AccountPage() -> impl IntoView {
         </p>
         <nav aria-label="Mon compte">
             <ul class="link-list">
+                <li><A href="/account/consents" attr:id="consents-link">"Accès à mes données : demandes, accès en cours, historique"</A></li>
                 <li><A href="/security">"Sécurité du compte : mot de passe, vérification en deux étapes, sessions"</A></li>
             </ul>
         </nav>

@@ -1,12 +1,15 @@
 //! Pages and components. Everything here renders on the server first and hydrates in the browser.
 
 mod account;
+mod consent_parts;
+mod consents;
 mod forms;
 mod home;
 mod login;
 mod password_reset;
 mod security;
 mod staff;
+mod support;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -62,8 +65,32 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("account") view=account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("consents")) view=consents::ConsentsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(
+                            StaticSegment("account"),
+                            StaticSegment("consents"),
+                            StaticSegment("grants"),
+                            ParamSegment("id"),
+                            StaticSegment("revoke"),
+                        )
+                        view=consents::RevokeGrantPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("security") view=security::SecurityPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("staff") view=staff::StaffPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("consents")) view=support::QueuePage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("consents"), StaticSegment("new"))
+                        view=support::NewRequestPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("consents"), StaticSegment("oral"))
+                        view=support::OralConsentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=(StaticSegment("staff"), StaticSegment("cases")) view=support::CasesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

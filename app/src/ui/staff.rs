@@ -27,12 +27,26 @@ pub fn StaffPage() -> impl IntoView {
                     .and_then(Result::ok)
                     .flatten()
                     .map(|me| {
+                        let operational = me.roles.iter().any(|role| matches!(role, Role::Support | Role::Sysadmin));
                         view! {
                             <p>"Connecté·e : " <strong>{me.display_name}</strong></p>
                             <p>"Rôles :"</p>
                             <ul id="roles">
                                 {me.roles.into_iter().map(|role| view! { <li>{role_name(role)}</li> }).collect_view()}
                             </ul>
+                            {operational
+                                .then(|| {
+                                    view! {
+                                        <nav aria-label="Outils du support">
+                                            <ul class="link-list" id="support-tools">
+                                                <li><A href="/staff/consents">"Demandes de consentement : en attente et historique"</A></li>
+                                                <li><A href="/staff/consents/new">"Demander un accès à un client"</A></li>
+                                                <li><A href="/staff/consents/oral">"Enregistrer un consentement oral"</A></li>
+                                                <li><A href="/staff/cases">"Cas de support"</A></li>
+                                            </ul>
+                                        </nav>
+                                    }
+                                })}
                         }
                     })
             }}

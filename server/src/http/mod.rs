@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, health probes, and the layers every response goes through.
 
+pub mod api;
 mod guard;
 mod health;
 pub mod security;
@@ -64,6 +65,8 @@ impl AppState {
                 ),
                 public_origin: settings.public_origin(),
             },
+            // Checked when the settings were loaded; a hand-built Settings falls back to the charter's 24 hours.
+            consent_answer_window: settings.consent_answer_window().unwrap_or_default(),
         };
         Self {
             leptos_options,
@@ -96,6 +99,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest(api::PREFIX, api::router(&state.app))
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -117,6 +121,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                     policy.clone(),
                     security::record_client_ip,
                 ))
+                .layer(axum::middleware::from_fn(api::errors_as_json))
                 // Before the CSRF check, so that an oversized body is refused as such, unread, whoever sent it.
                 .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
                 .layer(security::CsrfLayer::new(policy))

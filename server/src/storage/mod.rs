@@ -243,6 +243,13 @@ impl Storage for SqlStore {
         self.staff_by_email_impl(email).await
     }
 
+    async fn staff_member(
+        &self,
+        id: app::ports::StaffId,
+    ) -> Result<Option<app::ports::StaffMember>, StorageError> {
+        self.staff_member_impl(id).await
+    }
+
     async fn staff_roles(
         &self,
         staff: app::ports::StaffId,

@@ -69,6 +69,26 @@ impl SqlStore {
         found.map(|(row, roles)| row.with_roles(roles)).transpose()
     }
 
+    pub(super) async fn staff_member_impl(
+        &self,
+        id: StaffId,
+    ) -> Result<Option<StaffMember>, StorageError> {
+        let email: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT email FROM staff WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        match email {
+            None => Ok(None),
+            Some(email) => {
+                self.staff_by_email_impl(&EmailAddress::parse(&email)?)
+                    .await
+            }
+        }
+    }
+
     pub(super) async fn staff_roles_impl(&self, staff: StaffId) -> Result<Vec<Role>, StorageError> {
         let names: Vec<String> = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")

@@ -4,6 +4,8 @@
 #[macro_use]
 mod support;
 
+mod api_access;
+mod api_errors;
 mod auth_enrolment;
 mod auth_expiry;
 mod auth_hardening;
@@ -13,6 +15,8 @@ mod auth_sessions;
 mod auth_throttle;
 mod authz_matrix;
 mod cli;
+mod consent_portal;
 mod http;
 mod security;
 mod storage_conformance;
+mod storage_consent;

@@ -1,6 +1,7 @@
 //! Shared test harness: fresh databases on either backend, and the real server on a random port.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod api;
 pub mod auth;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -217,9 +218,7 @@ impl TestApp {
             .expect("client");
         let mut last_error = None;
         for _ in 0..10 {
-            let mut request = client
-                .post(self.url(path))
-                .body(vec![b'x'; 128 * 1024]);
+            let mut request = client.post(self.url(path)).body(vec![b'x'; 128 * 1024]);
             for (name, value) in headers {
                 request = request.header(*name, *value);
             }

@@ -1,0 +1,73 @@
+use leptos::prelude::*;
+
+use super::AppError;
+
+/// The customer agrees to one of their pending requests, for the requested duration or a shorter one given in
+/// minutes; the grant starts now. Another customer's request is not found.
+#[server(prefix = "/sf", endpoint = "approve-request")]
+pub async fn approve_request(
+    request: String,
+    approved_minutes: Option<String>,
+) -> Result<(), AppError> {
+    use super::consent_flows::*;
+    use super::context::*;
+    use crate::domain::consent::ConsentRequestId;
+    use crate::domain::AuditEvent;
+
+    let context = app_context()?;
+    let me = require_customer(&context).await?;
+    let Ok(id) = ConsentRequestId::parse(&request) else {
+        return fail(AppError::NotFound);
+    };
+    let Some(record) = context
+        .store
+        .consent_request(id)
+        .await
+        .map_err(internal)?
+        .filter(|record| record.customer == me.customer())
+    else {
+        return fail(AppError::NotFound);
+    };
+    let shorter = given(approved_minutes)
+        .map(|raw| minutes("approved_minutes", &raw))
+        .transpose()?;
+    let now = context.clock.now();
+    let approval = record
+        .request
+        .approve(now, shorter)
+        .or_else(|error| fail(transition_error(error)))?;
+    // A mailbox grant ends with its case: approving after the case was resolved would give nothing but a record.
+    if let Some(case) = approval.grant.scope().bound_case() {
+        let resolved = context
+            .store
+            .support_case(case)
+            .await
+            .map_err(internal)?
+            .is_none_or(|case| case.resolved_at.is_some());
+        if resolved {
+            return refuse(
+                "request",
+                "The support case of this request is already resolved.",
+            );
+        }
+    }
+    let granted_minutes = (approval.grant.limit() - approval.grant.starts_at()).num_minutes();
+    let audit = audit_entry(
+        now,
+        AuditEvent::RequestApproved,
+        customer_actor(&me),
+        me.customer(),
+        Some(approval.grant.scope().resource()),
+        format!(
+            "request {id}: {} for {granted_minutes} min",
+            approval.grant.actions()
+        ),
+    );
+    context
+        .store
+        .settle_request(id, &approval.request, Some(&approval.grant), &audit)
+        .await
+        .or_else(|error| fail(settle_error(error)))?;
+    go_to(&format!("/account/consents?done=approved&request={id}"));
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! One staff access, decided and recorded: the portal's screens and the integration API both come here, so an
+//! access is never judged by anything but [`decide`] and never answered before its audit entry is stored.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::consent::{decide, Action, Basis, Decision, GrantView, Resource, ResourceId};
+use crate::domain::{AuditEvent, CustomerNumber, EmailAddress};
+use crate::ports::{
+    Actor, AuditBasis, AuditEntry, CustomerId, EventSource, GrantRecord, StaffMember, Storage,
+    StorageError,
+};
+
+/// Who and what a check names: the staff member with their roles, the customer, the owner of the resource. A
+/// busy caller may read these through a cache of a couple of seconds, which it must document (a role withdrawn
+/// then still counts that long). Grants are never read through it.
+#[async_trait]
+pub trait Directory: Send + Sync {
+    async fn staff(&self, email: &EmailAddress) -> Result<Option<StaffMember>, StorageError>;
+    async fn customer(&self, number: &CustomerNumber) -> Result<Option<CustomerId>, StorageError>;
+    async fn owner_of(&self, resource: &ResourceId) -> Result<Option<CustomerId>, StorageError>;
+}
+
+/// Reads every name from the store, as it is now.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreDirectory<'a>(pub &'a dyn Storage);
+
+#[async_trait]
+impl Directory for StoreDirectory<'_> {
+    async fn staff(&self, email: &EmailAddress) -> Result<Option<StaffMember>, StorageError> {
+        self.0.staff_by_email(email).await
+    }
+
+    async fn customer(&self, number: &CustomerNumber) -> Result<Option<CustomerId>, StorageError> {
+        Ok(self
+            .0
+            .customer_by_number(number)
+            .await?
+            .map(|customer| customer.id))
+    }
+
+    async fn owner_of(&self, resource: &ResourceId) -> Result<Option<CustomerId>, StorageError> {
+        self.0.owner_of(resource).await
+    }
+}
+
+/// Where a check's audit entry goes. `record` returns only once the entry is stored durably: the answer waits
+/// for it, so that no access can be allowed without its trace.
+#[async_trait]
+pub trait AuditSink: Send + Sync {
+    async fn record(&self, entry: AuditEntry) -> Result<(), StorageError>;
+}
+
+/// Writes each entry in its own transaction: right where checks are rare, such as the portal's screens. The API
+/// groups the entries of concurrent checks into one transaction instead.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreAudit<'a>(pub &'a dyn Storage);
+
+#[async_trait]
+impl AuditSink for StoreAudit<'_> {
+    async fn record(&self, entry: AuditEntry) -> Result<(), StorageError> {
+        self.0.record_audit(std::slice::from_ref(&entry)).await
+    }
+}
+
+/// The question a caller asks: may this staff member do this to this customer's resource now?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessQuery {
+    pub staff: EmailAddress,
+    pub customer: CustomerNumber,
+    pub resource: ResourceId,
+    pub action: Action,
+    pub source: EventSource,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccessCheckError {
+    #[error("no staff member has this email")]
+    UnknownStaff,
+    #[error("no customer has this number")]
+    UnknownCustomer,
+    /// Also for a snapshot: until snapshots are registered, nothing says what one holds, so none can be judged.
+    #[error("this customer has no such resource")]
+    UnknownResource,
+    #[error("the check could not be recorded in the audit log")]
+    NotRecorded(#[source] StorageError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Decides the access and records the check, allowed or not. An unknown staff member, customer or resource is an
+/// error, not a refusal: the caller named something that does not exist, and nothing about a customer happened.
+pub async fn check_access(
+    store: &dyn Storage,
+    directory: &dyn Directory,
+    audit: &dyn AuditSink,
+    query: AccessQuery,
+) -> Result<Decision, AccessCheckError> {
+    // Grants are read from the store, for this check, every time: a revocation that has returned to the customer
+    // must never be missed by a check that starts after it.
+    let (staff, customer, owner, grants) = tokio::try_join!(
+        directory.staff(&query.staff),
+        directory.customer(&query.customer),
+        directory.owner_of(&query.resource),
+        store.live_grants_on(&query.resource, query.now),
+    )?;
+    let staff = staff.ok_or(AccessCheckError::UnknownStaff)?;
+    let customer = customer.ok_or(AccessCheckError::UnknownCustomer)?;
+    if owner != Some(customer) {
+        return Err(AccessCheckError::UnknownResource);
+    }
+    let resource = Resource::resolve(query.resource.clone(), None)
+        .map_err(|_| AccessCheckError::UnknownResource)?;
+    // A service that moved to another customer keeps its identifier; the previous holder's consent must not
+    // open it to staff working for the new one.
+    let views: Vec<GrantView<'_>> = grants
+        .iter()
+        .filter(|record| record.customer == customer)
+        .map(GrantRecord::view)
+        .collect();
+    let decision = decide(&staff.roles, &resource, query.action, &views, query.now);
+    let entry = AuditEntry {
+        at: query.now,
+        event: AuditEvent::AccessChecked,
+        actor: Actor::Staff {
+            id: staff.id,
+            roles: staff.roles,
+        },
+        customer: Some(customer),
+        resource: Some(query.resource),
+        action: Some(query.action),
+        basis: audit_basis(decision),
+        source: query.source,
+        detail: None,
+    };
+    audit
+        .record(entry)
+        .await
+        .map_err(AccessCheckError::NotRecorded)?;
+    Ok(decision)
+}
+
+/// What the audit log says about a decision: the grant or rule that made it.
+pub const fn audit_basis(decision: Decision) -> AuditBasis {
+    match decision {
+        Decision::Allow {
+            basis: Basis::Grant(id),
+            ..
+        } => AuditBasis::Grant(id),
+        Decision::Allow {
+            basis: Basis::TechnicalOperation,
+            ..
+        } => AuditBasis::TechnicalOperation,
+        Decision::Deny { rule } => AuditBasis::Refused(rule),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::consent::{DenyRule, GrantId};
+    use crate::ports::Outcome;
+
+    #[test]
+    fn the_audit_names_the_grant_or_the_rule_behind_a_decision() {
+        let by_grant = Decision::Allow {
+            basis: Basis::Grant(GrantId(4)),
+            expires_at: None,
+        };
+        assert_eq!(audit_basis(by_grant), AuditBasis::Grant(GrantId(4)));
+        let technical = Decision::Allow {
+            basis: Basis::TechnicalOperation,
+            expires_at: None,
+        };
+        assert_eq!(audit_basis(technical), AuditBasis::TechnicalOperation);
+        let refused = audit_basis(Decision::Deny {
+            rule: DenyRule::NoActiveGrant,
+        });
+        assert_eq!(refused, AuditBasis::Refused(DenyRule::NoActiveGrant));
+        assert_eq!(refused.outcome(), Outcome::Denied);
+    }
+}

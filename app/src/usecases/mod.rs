@@ -1,0 +1,10 @@
+//! Operations that join the domain rules to the storage, so that the portal's screens and the integration API take
+//! the same steps in the same order and cannot drift apart.
+
+pub mod access_check;
+pub mod report_access;
+
+pub use access_check::{
+    check_access, AccessCheckError, AccessQuery, AuditSink, Directory, StoreAudit, StoreDirectory,
+};
+pub use report_access::{report_access, EventId, ReportError, ReportOutcome, ReportedAccess};

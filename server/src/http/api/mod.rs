@@ -1,0 +1,135 @@
+//! The integration API under `/api/v1`: JSON over HTTP for the operator's infrastructure, authenticated with
+//! service tokens, described by its OpenAPI document. Exempt from the portal's same-origin check, since its
+//! callers are programs holding a bearer token, not browsers holding a cookie.
+
+mod access_checks;
+mod access_events;
+pub mod audit_writer;
+pub mod auth;
+mod cache;
+mod consent_requests;
+mod directory;
+pub mod error;
+pub mod openapi;
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use std::sync::Arc;
+
+use app::api::context::AppContext;
+use app::ports::{Clock, Storage};
+
+use audit_writer::AuditWriter;
+use auth::TokenCache;
+use directory::CachedDirectory;
+use error::ApiError;
+
+pub const PREFIX: &str = "/api/v1";
+
+#[derive(Debug, Clone)]
+pub struct ApiState {
+    pub store: Arc<dyn Storage>,
+    pub clock: Arc<dyn Clock>,
+    pub audit: AuditWriter,
+    pub tokens: Arc<TokenCache>,
+    /// Staff, customers and resource owners as access checks read them: cached for two seconds.
+    pub directory: Arc<CachedDirectory>,
+}
+
+/// Declares the routes once, for the router and for the test that holds the OpenAPI document to them.
+macro_rules! api_routes {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// Every route the API serves, as (method, path under `/api/v1`).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        fn routes() -> Router<ApiState> {
+            Router::new()$(.route($path, $method($handler)))*
+        }
+    };
+}
+
+api_routes! {
+    post "/access-checks" => access_checks::check,
+    post "/access-events" => access_events::report,
+    post "/consent-requests" => consent_requests::open,
+    get "/openapi.json" => openapi::document,
+}
+
+/// The API's router, to be nested at [`PREFIX`]. Starts the audit writer, which lives as long as the router.
+pub fn router<S: Clone + Send + Sync + 'static>(app: &AppContext) -> Router<S> {
+    let state = ApiState {
+        store: Arc::clone(&app.store),
+        clock: Arc::clone(&app.clock),
+        audit: AuditWriter::spawn(Arc::clone(&app.store)),
+        tokens: Arc::default(),
+        directory: Arc::new(CachedDirectory::new(Arc::clone(&app.store))),
+    };
+    routes()
+        .fallback(|| async { error::not_found() })
+        .method_not_allowed_fallback(|| async { error::method_not_allowed() })
+        .with_state(state)
+}
+
+fn is_api_path(path: &str) -> bool {
+    path == PREFIX
+        || path
+            .strip_prefix(PREFIX)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Gives the API's error contract to the refusals that layers outside it produce without a JSON body: the body
+/// limit's 413, the timeout's 503, the panic handler's 500. Must wrap those layers.
+pub async fn errors_as_json(request: Request, next: Next) -> Response {
+    if !is_api_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let reference = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value == HeaderValue::from_static("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let replacement = ApiError::for_status(status, reference.as_deref()).into_response();
+    let (replacement_parts, body) = replacement.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    for (name, value) in &replacement_parts.headers {
+        if name != header::CONTENT_LENGTH {
+            parts.headers.insert(name, value.clone());
+        }
+    }
+    Response::from_parts(parts, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_under_the_prefix_are_the_apis() {
+        for path in ["/api/v1", "/api/v1/", "/api/v1/access-checks"] {
+            assert!(is_api_path(path), "{path}");
+        }
+        for path in ["/api/v10/x", "/api", "/sf/api/v1/x", "/"] {
+            assert!(!is_api_path(path), "{path}");
+        }
+    }
+}

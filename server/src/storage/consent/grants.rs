@@ -1,0 +1,141 @@
+//! Grants: given, revoked, and read by every access check.
+
+use chrono::{DateTime, Utc};
+
+use super::audit::{insert_audit, AuditValues};
+use super::rows::{select_grants, GrantRow};
+use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
+use app::domain::consent::{GrantId, GrantTerms, ResourceId};
+use app::ports::{AuditBasis, AuditEntry, CustomerId, GrantRecord, Receipt, StaffId, StorageError};
+
+/// Inserts a grant through `$executor` and evaluates to its id; `$request` and `$recorded_by` are the raw ids of
+/// the approved request and of the staff member who recorded an oral consent.
+macro_rules! insert_grant {
+    ($executor:expr, $customer:expr, $terms:expr, $request:expr, $recorded_by:expr) => {{
+        let terms: &app::domain::consent::GrantTerms = $terms;
+        let origin = $crate::storage::consent::rows::OriginColumns::of(terms.origin());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO grants (customer_id, resource, case_id, actions, origin, oral_identification, \
+             oral_call_reference, oral_scope_read_back, request_id, recorded_by, starts_at, limit_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind($customer)
+        .bind(terms.scope().resource().to_string())
+        .bind(terms.scope().case().map(|case| case.0))
+        .bind(terms.actions().to_string())
+        .bind(origin.origin)
+        .bind(origin.identification)
+        .bind(origin.call_reference)
+        .bind(origin.scope_read_back)
+        .bind($request)
+        .bind($recorded_by)
+        .bind(terms.starts_at())
+        .bind(terms.limit())
+        .fetch_one($executor)
+        .await
+        .map_err($crate::storage::map_error)?;
+        id
+    }};
+}
+pub(super) use insert_grant;
+
+impl SqlStore {
+    pub(super) async fn create_grant_impl(
+        &self,
+        customer: CustomerId,
+        terms: &GrantTerms,
+        recorded_by: Option<StaffId>,
+        receipt: Option<Receipt<'_>>,
+        audit: &AuditEntry,
+    ) -> Result<GrantId, StorageError> {
+        let id = in_write_tx!(self, tx => {
+            let id = GrantId(insert_grant!(&mut *tx, customer.0, terms, None::<i64>, recorded_by.map(|staff| staff.0)));
+            insert_audit!(&mut *tx, [AuditValues::with_basis(audit, AuditBasis::Grant(id))]);
+            if let Some(receipt) = receipt {
+                let mail = receipt(id);
+                insert_mail!(&mut *tx, &mail, audit.at);
+            }
+            id
+        });
+        Ok(id)
+    }
+
+    pub(super) async fn grant_impl(
+        &self,
+        id: GrantId,
+    ) -> Result<Option<GrantRecord>, StorageError> {
+        let row: Option<GrantRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_grants!("WHERE g.id = $1")).bind(id.0).fetch_optional(pool).await
+        })
+        .map_err(map_error)?;
+        row.map(GrantRecord::try_from).transpose()
+    }
+
+    pub(super) async fn revoke_grant_impl(
+        &self,
+        id: GrantId,
+        customer: CustomerId,
+        audit: &AuditEntry,
+    ) -> Result<bool, StorageError> {
+        Ok(in_write_tx!(self, tx => {
+            let row: Option<GrantRow> = sqlx::query_as(select_grants!("WHERE g.id = $1 AND g.customer_id = $2"))
+                .bind(id.0)
+                .bind(customer.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_error)?;
+            let Some(record) = row.map(GrantRecord::try_from).transpose()? else {
+                return Ok(false);
+            };
+            // The domain says whether the grant still runs (its limit, and for a mailbox its case); the condition
+            // on revoked_at settles two revocations racing.
+            if record.grant.revoke(audit.at, record.case_resolved_at).is_err() {
+                return Ok(false);
+            }
+            let revoked = sqlx::query("UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(audit.at)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?
+                .rows_affected();
+            if revoked == 0 {
+                return Ok(false);
+            }
+            insert_audit!(&mut *tx, [AuditValues::of(audit)]);
+            true
+        }))
+    }
+
+    pub(super) async fn grants_of_customer_impl(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        let rows: Vec<GrantRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_grants!("WHERE g.customer_id = $1 ORDER BY g.id DESC"))
+                .bind(customer.0)
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(GrantRecord::try_from).collect()
+    }
+
+    pub(super) async fn live_grants_on_impl(
+        &self,
+        resource: &ResourceId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        let rows: Vec<GrantRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_grants!(
+                "WHERE g.resource = $1 AND g.revoked_at IS NULL AND g.limit_at > $2 ORDER BY g.id"
+            ))
+            .bind(resource.to_string())
+            .bind(now)
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(GrantRecord::try_from).collect()
+    }
+}

@@ -1,0 +1,186 @@
+//! Consent storage: support cases, requests, grants, the audit log of consent and access, reported accesses and
+//! service tokens. Every change is written in one transaction with its audit entry.
+
+mod audit;
+mod cases;
+mod grants;
+mod requests;
+mod rows;
+mod tokens;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::SqlStore;
+use app::domain::consent::{
+    ConsentRequest, ConsentRequestId, GrantId, GrantTerms, ResourceId, SupportCaseId,
+};
+use app::ports::{
+    AuditEntry, ConsentStore, CustomerId, GrantRecord, NewSupportCase, Receipt, RequestRecord,
+    ServiceToken, SettleError, StaffId, StorageError, SupportCase,
+};
+
+#[async_trait]
+impl ConsentStore for SqlStore {
+    async fn owner_of(&self, resource: &ResourceId) -> Result<Option<CustomerId>, StorageError> {
+        self.owner_of_impl(resource).await
+    }
+
+    async fn open_case(
+        &self,
+        case: &NewSupportCase,
+        audit: &AuditEntry,
+    ) -> Result<SupportCase, StorageError> {
+        self.open_case_impl(case, audit).await
+    }
+
+    async fn resolve_case(
+        &self,
+        id: SupportCaseId,
+        by: StaffId,
+        audit: &AuditEntry,
+    ) -> Result<Option<SupportCase>, StorageError> {
+        self.resolve_case_impl(id, by, audit).await
+    }
+
+    async fn support_case(&self, id: SupportCaseId) -> Result<Option<SupportCase>, StorageError> {
+        self.support_case_impl(id).await
+    }
+
+    async fn cases_of(&self, customer: CustomerId) -> Result<Vec<SupportCase>, StorageError> {
+        self.cases_of_impl(customer).await
+    }
+
+    async fn open_cases(&self) -> Result<Vec<SupportCase>, StorageError> {
+        self.open_cases_impl().await
+    }
+
+    async fn create_request(
+        &self,
+        customer: CustomerId,
+        requested_by: StaffId,
+        request: &ConsentRequest,
+        audit: &AuditEntry,
+    ) -> Result<ConsentRequestId, StorageError> {
+        self.create_request_impl(customer, requested_by, request, audit)
+            .await
+    }
+
+    async fn consent_request(
+        &self,
+        id: ConsentRequestId,
+    ) -> Result<Option<RequestRecord>, StorageError> {
+        self.consent_request_impl(id).await
+    }
+
+    async fn requests_of_customer(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        self.requests_of_customer_impl(customer).await
+    }
+
+    async fn requests_by_staff(
+        &self,
+        requested_by: Option<StaffId>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        self.requests_by_staff_impl(requested_by, limit).await
+    }
+
+    async fn settle_request(
+        &self,
+        id: ConsentRequestId,
+        next: &ConsentRequest,
+        grant: Option<&GrantTerms>,
+        audit: &AuditEntry,
+    ) -> Result<Option<GrantId>, SettleError> {
+        self.settle_request_impl(id, next, grant, audit).await
+    }
+
+    async fn create_grant(
+        &self,
+        customer: CustomerId,
+        terms: &GrantTerms,
+        recorded_by: Option<StaffId>,
+        receipt: Option<Receipt<'_>>,
+        audit: &AuditEntry,
+    ) -> Result<GrantId, StorageError> {
+        self.create_grant_impl(customer, terms, recorded_by, receipt, audit)
+            .await
+    }
+
+    async fn grant(&self, id: GrantId) -> Result<Option<GrantRecord>, StorageError> {
+        self.grant_impl(id).await
+    }
+
+    async fn revoke_grant(
+        &self,
+        id: GrantId,
+        customer: CustomerId,
+        audit: &AuditEntry,
+    ) -> Result<bool, StorageError> {
+        self.revoke_grant_impl(id, customer, audit).await
+    }
+
+    async fn grants_of_customer(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        self.grants_of_customer_impl(customer).await
+    }
+
+    async fn live_grants_on(
+        &self,
+        resource: &ResourceId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        self.live_grants_on_impl(resource, now).await
+    }
+
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StorageError> {
+        self.record_audit_impl(entries).await
+    }
+
+    async fn record_reported_access(
+        &self,
+        service: &str,
+        event_id: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StorageError> {
+        self.record_reported_access_impl(service, event_id, audit)
+            .await
+    }
+
+    async fn audit_of_customer(
+        &self,
+        customer: CustomerId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(i64, AuditEntry)>, StorageError> {
+        self.audit_of_customer_impl(customer, before, limit).await
+    }
+
+    async fn create_service_token(
+        &self,
+        name: &str,
+        token_hash: &[u8],
+        scopes: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.create_service_token_impl(name, token_hash, scopes, now)
+            .await
+    }
+
+    async fn revoke_service_token(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.revoke_service_token_impl(name, now).await
+    }
+
+    async fn service_token(&self, token_hash: &[u8]) -> Result<Option<ServiceToken>, StorageError> {
+        self.service_token_impl(token_hash).await
+    }
+}

@@ -1,0 +1,141 @@
+//! Consent requests and their one answer.
+
+use super::audit::{insert_audit, AuditValues};
+use super::grants::insert_grant;
+use super::rows::{select_requests, RequestRow, StateColumns};
+use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
+use app::domain::consent::{
+    ConsentRequest, ConsentRequestId, GrantId, GrantTerms, RequestStateKind,
+};
+use app::ports::{
+    AuditBasis, AuditEntry, CustomerId, RequestRecord, SettleError, StaffId, StorageError,
+};
+
+impl SqlStore {
+    pub(super) async fn create_request_impl(
+        &self,
+        customer: CustomerId,
+        requested_by: StaffId,
+        request: &ConsentRequest,
+        audit: &AuditEntry,
+    ) -> Result<ConsentRequestId, StorageError> {
+        let scope = request.scope();
+        let state = StateColumns::of(request.recorded_state());
+        let id: i64 = in_write_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO consent_requests (customer_id, requested_by, resource, case_id, actions, reason_code, \
+                 reason_text, duration_seconds, created_at, answer_by, state, closed_at, approved_seconds, \
+                 deny_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            )
+            .bind(customer.0)
+            .bind(requested_by.0)
+            .bind(scope.resource().to_string())
+            .bind(scope.case().map(|case| case.0))
+            .bind(request.actions().to_string())
+            .bind(request.reason().code.as_str())
+            .bind(request.reason().text.as_str())
+            .bind(i64::from(request.requested_duration()))
+            .bind(request.created_at())
+            .bind(request.answer_by())
+            .bind(state.state)
+            .bind(state.closed_at)
+            .bind(state.approved_seconds)
+            .bind(state.deny_reason)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            insert_audit!(&mut *tx, [AuditValues::of(audit)]);
+            id
+        });
+        Ok(ConsentRequestId(id))
+    }
+
+    pub(super) async fn consent_request_impl(
+        &self,
+        id: ConsentRequestId,
+    ) -> Result<Option<RequestRecord>, StorageError> {
+        let row: Option<RequestRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_requests!("WHERE r.id = $1")).bind(id.0).fetch_optional(pool).await
+        })
+        .map_err(map_error)?;
+        row.map(RequestRecord::try_from).transpose()
+    }
+
+    pub(super) async fn requests_of_customer_impl(
+        &self,
+        customer: CustomerId,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        let rows: Vec<RequestRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_requests!("WHERE r.customer_id = $1 ORDER BY r.id DESC"))
+                .bind(customer.0)
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(RequestRecord::try_from).collect()
+    }
+
+    pub(super) async fn requests_by_staff_impl(
+        &self,
+        requested_by: Option<StaffId>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        let limit = i64::from(limit);
+        let rows: Vec<RequestRow> = on_pool!(self, pool => match requested_by {
+            Some(staff) => sqlx::query_as(select_requests!("WHERE r.requested_by = $1 ORDER BY r.id DESC LIMIT $2"))
+                .bind(staff.0)
+                .bind(limit)
+                .fetch_all(pool)
+                .await,
+            None => sqlx::query_as(select_requests!("ORDER BY r.id DESC LIMIT $1"))
+                .bind(limit)
+                .fetch_all(pool)
+                .await,
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(RequestRecord::try_from).collect()
+    }
+
+    pub(super) async fn settle_request_impl(
+        &self,
+        id: ConsentRequestId,
+        next: &ConsentRequest,
+        grant: Option<&GrantTerms>,
+        audit: &AuditEntry,
+    ) -> Result<Option<GrantId>, SettleError> {
+        let approved = next.recorded_state().kind() == RequestStateKind::Approved;
+        if next.recorded_state().kind() == RequestStateKind::Pending || approved != grant.is_some()
+        {
+            return Err(StorageError::Internal(
+                "a settled request is closed, and only an approval comes with a grant".into(),
+            )
+            .into());
+        }
+        let state = StateColumns::of(next.recorded_state());
+        Ok(in_write_tx!(self, tx => {
+            // Compare-and-set: of two answers racing, the second finds the request no longer pending.
+            let customer: Option<i64> = sqlx::query_scalar(
+                "UPDATE consent_requests SET state = $1, closed_at = $2, approved_seconds = $3, deny_reason = $4 \
+                 WHERE id = $5 AND state = 'pending' RETURNING customer_id",
+            )
+            .bind(state.state)
+            .bind(state.closed_at)
+            .bind(state.approved_seconds)
+            .bind(state.deny_reason)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            let Some(customer) = customer else {
+                return Err(SettleError::NoLongerPending);
+            };
+            let grant_id = match grant {
+                Some(terms) => Some(GrantId(insert_grant!(&mut *tx, customer, terms, Some(id.0), None::<i64>))),
+                None => None,
+            };
+            let basis = grant_id.map_or(audit.basis, AuditBasis::Grant);
+            insert_audit!(&mut *tx, [AuditValues::with_basis(audit, basis)]);
+            grant_id
+        }))
+    }
+}
