@@ -9,6 +9,8 @@
 //! Run: `cargo bench -p server --bench access_checks` (SQLite in a temporary directory), or with `-- --postgres`
 //! (a fresh database on the server at `DATABASE_URL`, default `postgres://root@127.0.0.1:5432/test`, dropped
 //! afterwards). Targets on 2 cores: at least 10,000 checks/s at saturation, p99 at most 5 ms at 5,000/s.
+//! Other options: `--connections N` (64), `--seconds S` (10), `--rate R` (5000), `--pool N` (the server's database
+//! pool), `--latency-only` (skips the saturation runs). The SQLite file lives under `$TMPDIR`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use axum::{routing::post, Router};

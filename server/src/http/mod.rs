@@ -99,7 +99,6 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .nest(api::PREFIX, api::router(&state.app))
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -108,6 +107,9 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(state.clone(), guard::protect_pages))
         .layer(session_layer(state.sessions.clone(), settings))
+        // After the session and page layers, which only apply to the routes above: the API's callers hold a token,
+        // not a cookie, and loading sessions for them would only cost time.
+        .nest(api::PREFIX, api::router(&state.app))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use app::domain::consent::{
-    ActionSet, AnswerWindow, ConsentDraft, ConsentRequest, GrantDuration, Reason, ReasonCode,
-    ReasonText, RequestError, ResourceId, ScopeError, SupportCaseId,
+    ActionSet, ConsentDraft, ConsentRequest, GrantDuration, Reason, ReasonCode, ReasonText,
+    RequestError, ResourceId, ScopeError, SupportCaseId,
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress};
 use app::ports::{Actor, AuditBasis, AuditEntry, EventSource};
@@ -152,7 +152,7 @@ pub async fn open(
         actions,
         duration,
     };
-    let opened = ConsentRequest::open(&staff.roles, draft, reason, AnswerWindow::default(), now)
+    let opened = ConsentRequest::open(&staff.roles, draft, reason, state.answer_window, now)
         .map_err(refusal)?;
     let audit = AuditEntry {
         at: now,

@@ -21,8 +21,10 @@ use axum::{
     Router,
 };
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 
 use app::api::context::AppContext;
+use app::domain::consent::AnswerWindow;
 use app::ports::{Clock, Storage};
 
 use audit_writer::AuditWriter;
@@ -40,6 +42,8 @@ pub struct ApiState {
     pub tokens: Arc<TokenCache>,
     /// Staff, customers and resource owners as access checks read them: cached for two seconds.
     pub directory: Arc<CachedDirectory>,
+    /// How long a customer has to answer a consent request, as configured for the portal's own screens.
+    pub answer_window: AnswerWindow,
 }
 
 /// Declares the routes once, for the router and for the test that holds the OpenAPI document to them.
@@ -69,11 +73,26 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: &AppContext) -> Router<S> {
         audit: AuditWriter::spawn(Arc::clone(&app.store)),
         tokens: Arc::default(),
         directory: Arc::new(CachedDirectory::new(Arc::clone(&app.store))),
+        answer_window: app.consent_answer_window,
     };
     routes()
         .fallback(|| async { error::not_found() })
         .method_not_allowed_fallback(|| async { error::method_not_allowed() })
+        .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// A bug must not drop the caller's connection nor show its message: the caller gets a reference that is also in
+/// the log.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    let error = ApiError::for_status(axum::http::StatusCode::INTERNAL_SERVER_ERROR, None);
+    tracing::error!(message, answer = ?error, "an API handler panicked");
+    error.into_response()
 }
 
 fn is_api_path(path: &str) -> bool {
