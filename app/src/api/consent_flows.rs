@@ -13,10 +13,10 @@ mod server_side {
     use crate::api::AppError;
     use crate::auth::guard::{AsCustomer, AsStaff};
     use crate::domain::consent::{
-        Action, ActionSet, GrantDuration, GrantOrigin, RequestState, ResourceId, ScopeError,
-        SupportCaseId, TransitionError,
+        is_operational, Action, ActionSet, GrantDuration, GrantOrigin, RequestState, ResourceId,
+        ScopeError, SupportCaseId, TransitionError,
     };
-    use crate::domain::{AuditEvent, CustomerNumber, InvalidInput, Language, Role};
+    use crate::domain::{AuditEvent, CustomerNumber, InvalidInput, Language};
     use crate::ports::{
         Actor, AuditBasis, AuditEntry, Customer, CustomerId, EventSource, GrantRecord, MailKind,
         OutgoingMail, RequestRecord, SettleError, StaffId, Storage, StorageError, SupportCase,
@@ -26,11 +26,7 @@ mod server_side {
     /// and is refused, and the refusal is on record like any other.
     pub async fn require_operational(context: &AppContext) -> Result<AsStaff, AppError> {
         let staff = require_staff(context).await?;
-        if staff
-            .roles()
-            .iter()
-            .any(|role| matches!(role, Role::Support | Role::Sysadmin))
-        {
+        if is_operational(staff.roles()) {
             Ok(staff)
         } else {
             forbid(

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::get_me;
+use crate::domain::consent::is_operational;
 use crate::domain::Role;
 
 fn role_name(role: Role) -> &'static str {
@@ -27,7 +28,7 @@ pub fn StaffPage() -> impl IntoView {
                     .and_then(Result::ok)
                     .flatten()
                     .map(|me| {
-                        let operational = me.roles.iter().any(|role| matches!(role, Role::Support | Role::Sysadmin));
+                        let operational = is_operational(&me.roles);
                         view! {
                             <p>"Connecté·e : " <strong>{me.display_name}</strong></p>
                             <p>"Rôles :"</p>

@@ -29,5 +29,5 @@ pub use resource::{
     BackupSpaceName, Resource, ResourceId, ResourceKind, SnapshotContent, SnapshotId,
     WebSpaceDomain,
 };
-pub use scope::{ConsentDraft, ConsentScope, ScopeError};
+pub use scope::{is_operational, ConsentDraft, ConsentScope, ScopeError};
 pub use text::{CallReference, CallerIdentification, CaseSubject, ReasonText, ScopeReadBack};

@@ -80,7 +80,7 @@ pub struct ConsentDraft {
 
 /// The roles that do operational work on customers' data and so may ask for consent or record it. A privacy
 /// officer oversees; they never touch customers' data themselves.
-pub(super) fn is_operational(roles: &[Role]) -> bool {
+pub fn is_operational(roles: &[Role]) -> bool {
     roles
         .iter()
         .any(|role| matches!(role, Role::Support | Role::Sysadmin))
