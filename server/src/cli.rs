@@ -50,6 +50,13 @@ pub enum Command {
         #[arg(long, required = true, value_delimiter = ',', value_parser = Scope::parse)]
         scopes: Vec<Scope>,
     },
+    /// Recompute the audit log's hash chain and check it against the signed checkpoints. Exits 0 when intact;
+    /// otherwise prints the first bad entry and exits non-zero. Reads only (it records the outcome it found).
+    AuditVerify {
+        /// Hex of the Ed25519 public key the checkpoints must be signed with; default: the configured key's.
+        #[arg(long, value_name = "HEX")]
+        public_key: Option<String>,
+    },
     /// Revoke a service's token. Requests with it are refused within seconds (the API caches a token briefly).
     RevokeServiceToken {
         #[arg(long)]

@@ -2,8 +2,10 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod audit;
 pub mod cli;
 pub mod http;
+pub mod mail;
 pub mod seed;
 pub mod settings;
 pub mod storage;
@@ -27,14 +29,25 @@ pub enum ServeError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot set up the audit log's checkpoints")]
+    Audit(#[from] audit::AuditError),
     #[error("the HTTP server failed")]
     Http(#[source] std::io::Error),
+    #[error("the mail settings cannot work")]
+    Mail(#[from] mail::MailSetupError),
 }
 
 /// Connects to the configured database and brings its schema up to date.
 pub async fn open_store(settings: &Settings) -> Result<SqlStore, storage::ConnectError> {
     let store = SqlStore::connect(&settings.database_url(), settings.db_max_connections).await?;
     store.migrate().await?;
+    let sealed = store
+        .seal_unhashed_audit_entries()
+        .await
+        .map_err(storage::ConnectError::Seal)?;
+    if sealed > 0 {
+        tracing::info!(entries = sealed, "audit entries from before the hash chain sealed into it");
+    }
     Ok(store)
 }
 
@@ -62,7 +75,8 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
 }
 
 /// Serves on an already bound listener until `shutdown` completes, then lets in-flight requests finish for at most
-/// the configured grace period.
+/// the configured grace period. The mail worker runs alongside (unless turned off): it stops taking messages when
+/// `shutdown` completes and finishes the one it is sending.
 pub async fn serve_on(
     listener: TcpListener,
     store: SqlStore,
@@ -70,8 +84,58 @@ pub async fn serve_on(
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let router = http::router(http::AppState::new(settings, store, clock), settings);
-    http::serve_gracefully(listener, router, shutdown, settings.shutdown_grace())
-        .await
-        .map_err(ServeError::Http)
+    let worker = if settings.mail.mail_worker {
+        Some(mail::MailWorker::new(
+            store.clone(),
+            clock.clone(),
+            &settings.mail,
+            &settings.data_dir,
+        )?)
+    } else {
+        None
+    };
+    let auditor = Arc::new(audit::Auditor::new(
+        store.clone(),
+        clock.clone(),
+        &settings.audit,
+        &settings.data_dir,
+    )?);
+    let router = http::router(
+        http::AppState::new(settings, store, clock, auditor.clone()),
+        settings,
+    );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+    let stop_rx_audit = stop_rx.clone();
+    let signal = {
+        let stop_tx = stop_tx.clone();
+        async move {
+            shutdown.await;
+            // A send error means the worker already ended, which is fine.
+            let _ = stop_tx.send(true);
+        }
+    };
+    let web = async move {
+        let result = http::serve_gracefully(listener, router, signal, settings.shutdown_grace()).await;
+        // The server may also end on its own (an accept error): the worker must not outlive it.
+        let _ = stop_tx.send(true);
+        result
+    };
+    // Joined rather than spawned: whoever drops this future (a test, a crash) stops the worker with it.
+    let mail = async move {
+        if let Some(worker) = worker {
+            worker.run(stop_rx).await;
+        }
+    };
+    let checkpoints = {
+        let auditor = auditor.clone();
+        let stop_rx = stop_rx_audit;
+        async move { auditor.run(stop_rx).await }
+    };
+    let (result, (), ()) = tokio::join!(web, mail, checkpoints);
+    // Signed after the requests in flight were answered, so that the last checkpoint covers their entries.
+    if let Err(error) = auditor.checkpoint().await {
+        tracing::error!(%error, "could not sign the audit checkpoint at shutdown");
+    }
+    result.map_err(ServeError::Http)
 }

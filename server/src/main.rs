@@ -84,6 +84,39 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             tracing::info!(%name, "service token created; it is shown once, on standard output");
             writeln!(std::io::stdout(), "{token}")?;
         }
+        Command::AuditVerify { public_key } => {
+            let store = server::storage::SqlStore::connect(
+                &settings.database_url(),
+                settings.db_max_connections,
+            )
+            .await?;
+            let started = std::time::Instant::now();
+            let verified = server::audit::verify_stored(
+                &store,
+                &settings.audit,
+                &settings.data_dir,
+                public_key.as_deref(),
+                SystemClock.now(),
+            )
+            .await;
+            store.close().await;
+            let status = verified?;
+            let seconds = started.elapsed().as_secs_f64();
+            let mut out = std::io::stdout();
+            match &status.problem {
+                None => writeln!(
+                    out,
+                    "audit log intact: {} entries verified through entry {} in {seconds:.2} s ({:.0} entries/s)",
+                    status.entries_checked,
+                    status.verified_through,
+                    status.entries_checked as f64 / seconds.max(f64::EPSILON),
+                )?,
+                Some(problem) => {
+                    writeln!(out, "audit log FAILED verification: first bad entry {}: {}", problem.entry, problem.reason)?;
+                    return Err(Box::new(server::audit::Tampered { entry: problem.entry }));
+                }
+            }
+        }
         Command::RevokeServiceToken { name } => {
             let store = server::open_store(&settings).await?;
             let revoked =

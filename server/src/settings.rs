@@ -43,6 +43,12 @@ pub struct Settings {
     pub session_absolute_hours: u64,
     /// How long a customer has to answer a consent request before it expires (charter default: 24 hours).
     pub consent_answer_minutes: u64,
+    /// SMTP relay, sender and the outbox worker's pace (`PORTAL_SMTP_HOST`, `PORTAL_MAIL_FROM`, …).
+    #[serde(flatten)]
+    pub mail: crate::mail::MailSettings,
+    /// Checkpoint signing key and file (`PORTAL_AUDIT_SIGNING_KEY`, `PORTAL_AUDIT_CHECKPOINT_PATH`, …).
+    #[serde(flatten)]
+    pub audit: crate::audit::AuditSettings,
 }
 
 #[derive(Serialize)]
@@ -126,6 +132,18 @@ impl Settings {
     fn validated(self) -> Result<Self, SettingsError> {
         self.trusted_proxy_ranges()?;
         self.consent_answer_window()?;
+        if let Err(reason) = self.audit.validate() {
+            return Err(SettingsError::Invalid {
+                setting: "audit_checkpoint_secs",
+                reason: reason.into(),
+            });
+        }
+        if let Some(reason) = self.mail.problem() {
+            return Err(SettingsError::Invalid {
+                setting: "mail",
+                reason,
+            });
+        }
         let origin = self.public_origin();
         if !(origin.starts_with("http://") || origin.starts_with("https://"))
             || origin.matches('/').count() != 2
@@ -204,6 +222,8 @@ impl Settings {
             session_idle_minutes: defaults.session_idle_minutes,
             session_absolute_hours: defaults.session_absolute_hours,
             consent_answer_minutes: defaults.consent_answer_minutes,
+            mail: crate::mail::MailSettings::default(),
+            audit: crate::audit::AuditSettings::default(),
         }
     }
 

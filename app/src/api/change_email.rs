@@ -50,6 +50,7 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
     let notice = OutgoingMail {
         kind: MailKind::AccountSecurity,
         to: auth.account.email.clone(),
+        customer: auth.account.principal.customer(),
         language,
         subject,
         body_text,

@@ -192,7 +192,7 @@ mod server_side {
     ) -> AuditEntry {
         let basis = match actor {
             Actor::Customer { .. } => AuditBasis::TheCustomer,
-            Actor::Staff { .. } | Actor::System => AuditBasis::StaffRole,
+            Actor::Staff { .. } | Actor::System | Actor::Unidentified => AuditBasis::StaffRole,
         };
         AuditEntry {
             at,
@@ -221,6 +221,7 @@ mod server_side {
         OutgoingMail {
             kind: MailKind::Consent,
             to: customer.details.email.clone(),
+            customer: Some(customer.id),
             language,
             subject,
             body_text,

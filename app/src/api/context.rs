@@ -18,6 +18,8 @@ pub struct AppContext {
     pub hasher: PasswordHasher,
     pub auth: AuthConfig,
     pub consent_answer_window: crate::domain::consent::AnswerWindow,
+    /// Verifies the audit log on a privacy officer's request.
+    pub audit_verifier: Arc<dyn crate::ports::AuditVerifier>,
 }
 
 #[derive(Clone, Debug)]

@@ -5,7 +5,16 @@
 pub mod context;
 mod error;
 
+mod access_log_flows;
+mod access_log_views;
+mod list_audit_log;
+mod list_disclosures;
+mod list_my_access_log;
+mod record_disclosure;
+mod verify_audit_log;
+
 mod account_flows;
+mod announce_new_service;
 mod approve_request;
 mod begin_enrolment;
 mod change_email;
@@ -13,6 +22,7 @@ mod change_password;
 mod confirm_enrolment;
 mod consent_flows;
 mod consent_views;
+mod declare_incident;
 mod deny_request;
 mod disable_second_factor;
 mod end_session;
@@ -21,10 +31,13 @@ mod get_my_grant;
 mod grant_access;
 mod list_cases;
 mod list_consent_queue;
+mod list_incidents;
 mod list_my_consents;
+mod list_my_messages;
 mod list_sessions;
 mod log_in;
 mod log_out;
+mod mail_views;
 mod open_case;
 mod record_oral_consent;
 mod request_consent;
@@ -32,10 +45,15 @@ mod request_password_reset;
 mod reset_password;
 mod resolve_case;
 mod revoke_grant;
+mod set_mail_preferences;
 mod take_recovery_codes;
 mod verify_second_factor;
 mod withdraw_request;
 
+pub use access_log_views::{
+    AccessLog, DisclosureView, LogBasis, LogEntryView, VerificationView, Who,
+};
+pub use announce_new_service::{announce_new_service, AnnounceNewService};
 pub use approve_request::{approve_request, ApproveRequest};
 pub use begin_enrolment::{begin_enrolment, BeginEnrolment, Enrolment};
 pub use change_email::{change_email, ChangeEmail};
@@ -45,6 +63,7 @@ pub use consent_views::{
     CaseRef, CaseView, ConsentQueue, CustomerLabel, GrantSource, GrantSummary, MyConsents,
     OneGrant, RequestView, ResourceLabel, StaffLabel,
 };
+pub use declare_incident::{declare_incident, DeclareIncident};
 pub use deny_request::{deny_request, DenyRequest};
 pub use disable_second_factor::{disable_second_factor, DisableSecondFactor};
 pub use end_session::{end_session, EndSession};
@@ -52,19 +71,28 @@ pub use error::AppError;
 pub use get_me::{get_me, GetMe, Me};
 pub use get_my_grant::{get_my_grant, GetMyGrant};
 pub use grant_access::{grant_access, GrantAccess};
+pub use list_audit_log::{list_audit_log, ListAuditLog};
 pub use list_cases::{list_cases, ListCases};
 pub use list_consent_queue::{list_consent_queue, ListConsentQueue};
+pub use list_disclosures::{list_disclosures, ListDisclosures};
+pub use list_incidents::{list_incidents, ListIncidents};
+pub use list_my_access_log::{list_my_access_log, ListMyAccessLog};
 pub use list_my_consents::{list_my_consents, ListMyConsents};
 pub use list_sessions::{list_sessions, ListSessions, SessionView};
+pub use list_my_messages::{list_my_messages, ListMyMessages};
 pub use log_in::{log_in, LogIn};
 pub use log_out::{log_out, LogOut};
+pub use mail_views::{IncidentView, MessageView, MyMessages};
 pub use open_case::{open_case, OpenCase};
+pub use record_disclosure::{record_disclosure, RecordDisclosure};
 pub use record_oral_consent::{record_oral_consent, OralConsentForm, RecordOralConsent};
 pub use request_consent::{request_consent, ConsentRequestForm, RequestConsent};
 pub use request_password_reset::{request_password_reset, RequestPasswordReset};
 pub use reset_password::{reset_password, ResetPassword};
 pub use resolve_case::{resolve_case, ResolveCase};
 pub use revoke_grant::{revoke_grant, RevokeGrant};
+pub use set_mail_preferences::{set_mail_preferences, SetMailPreferences};
 pub use take_recovery_codes::{take_recovery_codes, TakeRecoveryCodes};
+pub use verify_audit_log::{verify_audit_log, VerifyAuditLog};
 pub use verify_second_factor::{verify_second_factor, VerifySecondFactor};
 pub use withdraw_request::{withdraw_request, WithdrawRequest};

@@ -51,6 +51,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             let mail = OutgoingMail {
                 kind: MailKind::AccountSecurity,
                 to: account.email.clone(),
+                customer: account.principal.customer(),
                 language,
                 subject,
                 body_text,

@@ -1,7 +1,9 @@
 use serde::{Deserialize, Serialize};
 
-/// Consent and access events for the audit log. The numbers are stable: they are stored, exported and searched
-/// on, so a code is never reused or renumbered. Account security events keep their own codes (1000-1099).
+use super::SecurityEventKind;
+
+/// The events of the audit log. The numbers are stable: they are stored, exported and searched on, so a code is
+/// never reused or renumbered. Account security events keep their own codes (1000-1099).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuditEvent {
     CaseOpened,
@@ -16,10 +18,16 @@ pub enum AuditEvent {
     GrantRevoked,
     AccessChecked,
     AccessReported,
+    /// Support read a customer's contact data to identify a caller.
+    ContactDataViewed,
+    /// A privacy officer recorded a disclosure ordered by a Swiss court.
+    DisclosureRecorded,
+    Account(SecurityEventKind),
 }
 
 impl AuditEvent {
-    pub const ALL: [Self; 12] = [
+    /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
+    pub const ALL: [Self; 14] = [
         Self::CaseOpened,
         Self::CaseResolved,
         Self::RequestOpened,
@@ -32,6 +40,8 @@ impl AuditEvent {
         Self::GrantRevoked,
         Self::AccessChecked,
         Self::AccessReported,
+        Self::ContactDataViewed,
+        Self::DisclosureRecorded,
     ];
 
     pub const fn code(self) -> i32 {
@@ -48,11 +58,17 @@ impl AuditEvent {
             Self::GrantRevoked => 2202,
             Self::AccessChecked => 3000,
             Self::AccessReported => 3001,
+            Self::ContactDataViewed => 3100,
+            Self::DisclosureRecorded => 4000,
+            Self::Account(kind) => kind.code(),
         }
     }
 
     pub fn from_code(code: i32) -> Option<Self> {
-        Self::ALL.into_iter().find(|event| event.code() == code)
+        Self::ALL
+            .into_iter()
+            .find(|event| event.code() == code)
+            .or_else(|| SecurityEventKind::from_code(code).map(Self::Account))
     }
 }
 
@@ -72,7 +88,11 @@ mod tests {
                 "{event:?} collides with the account security codes"
             );
         }
-        assert_eq!(AuditEvent::from_code(1000), None);
+        assert_eq!(
+            AuditEvent::from_code(1000),
+            Some(AuditEvent::Account(SecurityEventKind::LoginSucceeded))
+        );
+        assert_eq!(AuditEvent::from_code(999), None);
     }
 
     #[test]
@@ -80,5 +100,16 @@ mod tests {
         assert_eq!(AuditEvent::RequestOpened.code(), 2100);
         assert_eq!(AuditEvent::GrantRevoked.code(), 2202);
         assert_eq!(AuditEvent::AccessChecked.code(), 3000);
+        assert_eq!(AuditEvent::ContactDataViewed.code(), 3100);
+        assert_eq!(AuditEvent::DisclosureRecorded.code(), 4000);
+    }
+
+    #[test]
+    fn account_security_events_keep_their_own_codes() {
+        for kind in SecurityEventKind::ALL {
+            let event = AuditEvent::Account(kind);
+            assert_eq!(event.code(), kind.code());
+            assert_eq!(AuditEvent::from_code(kind.code()), Some(event));
+        }
     }
 }

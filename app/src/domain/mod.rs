@@ -1,14 +1,18 @@
 //! Domain rules: pure functions and parse-don't-validate types, with time passed in.
 
+#[cfg(feature = "ssr")]
+pub mod audit_chain;
 pub mod audit_event;
 pub mod consent;
 pub mod customer;
+pub mod disclosure;
 pub mod password;
 pub mod security_event;
 pub mod staff;
 pub mod throttle;
 
 pub use audit_event::AuditEvent;
+pub use disclosure::DisclosureId;
 pub use customer::{CustomerNumber, EmailAddress, Language, PhoneNumber};
 pub use password::NewPassword;
 pub use security_event::SecurityEventKind;

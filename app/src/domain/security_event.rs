@@ -44,6 +44,15 @@ impl SecurityEventKind {
         Self::AccountDisabled,
     ];
 
+    /// A refusal (a failed or throttled sign-in, a wrong second factor, a refused authorization) rather than
+    /// something done.
+    pub const fn is_refusal(self) -> bool {
+        matches!(
+            self,
+            Self::LoginFailed | Self::LoginThrottled | Self::SecondFactorFailed | Self::AuthorizationRefused
+        )
+    }
+
     pub fn from_code(code: i32) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.code() == code)
     }

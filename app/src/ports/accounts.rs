@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerId, StaffId, StorageError};
+use super::{CustomerId, OutgoingMail, StaffId, StorageError};
 use crate::domain::{EmailAddress, Language, SecurityEventKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -13,6 +13,16 @@ pub struct AccountId(pub i64);
 pub enum Principal {
     Customer(CustomerId),
     Staff(StaffId),
+}
+
+impl Principal {
+    /// The customer this account signs in as, if it is a customer's.
+    pub const fn customer(self) -> Option<CustomerId> {
+        match self {
+            Self::Customer(id) => Some(id),
+            Self::Staff(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,33 +76,6 @@ pub struct SecurityEvent {
     pub email: Option<String>,
     pub client_ip: Option<String>,
     pub detail: Option<String>,
-}
-
-/// The kinds of mail the portal may send (charter §3): its own communications and transactional mail, nothing else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MailKind {
-    AccountSecurity,
-    /// A consent request, an oral-consent receipt, a grant that ended.
-    Consent,
-}
-
-impl MailKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::AccountSecurity => "account-security",
-            Self::Consent => "consent",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutgoingMail {
-    pub kind: MailKind,
-    pub to: EmailAddress,
-    pub language: Language,
-    pub subject: String,
-    pub body_text: String,
 }
 
 /// Which of an account's sessions a change ends.

@@ -10,7 +10,7 @@ use crate::domain::consent::{
     Action, CaseSubject, ConsentRequest, ConsentRequestId, DenyRule, Grant, GrantId, GrantTerms,
     GrantView, ResourceId, SupportCaseId,
 };
-use crate::domain::{AuditEvent, Role};
+use crate::domain::{AuditEvent, DisclosureId, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSupportCase {
@@ -74,6 +74,8 @@ pub enum Actor {
     },
     /// The portal itself, e.g. expiring a request nobody answered.
     System,
+    /// Someone not signed in, e.g. a failed sign-in with an unknown address.
+    Unidentified,
 }
 
 /// Why the access or change recorded was allowed, or the rule that refused it.
@@ -87,12 +89,17 @@ pub enum AuditBasis {
     /// Staff acting within their role (opening a case, asking for consent).
     StaffRole,
     Refused(DenyRule),
+    /// A disclosure ordered by a Swiss court, as recorded in the court-order ledger.
+    CourtOrder(DisclosureId),
+    /// An account security event (sign-in, second factor, password): it succeeded or failed.
+    AccountSecurity(Outcome),
 }
 
 impl AuditBasis {
     pub const fn outcome(self) -> Outcome {
         match self {
             Self::Refused(_) => Outcome::Denied,
+            Self::AccountSecurity(outcome) => outcome,
             _ => Outcome::Allowed,
         }
     }

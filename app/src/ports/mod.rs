@@ -2,18 +2,28 @@
 //! Leptos context, so pages and server functions never name a concrete database, mailer or clock.
 
 pub mod accounts;
+pub mod audit;
 pub mod clock;
 pub mod consent;
+pub mod mail;
 pub mod storage;
 
 pub use accounts::{
-    Account, AccountId, AccountStore, EndSessions, MailKind, NewAccount, OutgoingMail, Principal,
-    SecurityEvent, SessionSummary,
+    Account, AccountId, AccountStore, EndSessions, NewAccount, Principal, SecurityEvent,
+    SessionSummary,
+};
+pub use audit::{
+    AuditFilter, AuditLine, AuditLog, AuditReader, AuditRecord, AuditVerifier, Disclosure,
+    DisclosureStore, StaffDisplay, VerificationProblem, VerificationStatus,
 };
 pub use clock::{Clock, SystemClock};
 pub use consent::{
     Actor, AuditBasis, AuditEntry, ConsentStore, EventSource, GrantRecord, NewSupportCase, Outcome,
     Receipt, RequestRecord, ServiceToken, SettleError, SupportCase,
+};
+pub use mail::{
+    Affected, IncidentRecord, LedgerEntry, LocalizedMail, MailKind, MailPreferences, MailStatus,
+    MailStore, NewIncident, OutgoingMail, RenderedNotice,
 };
 pub use storage::{
     Customer, CustomerId, NewCustomer, NewService, NewStaff, Service, ServiceId, ServiceKind,

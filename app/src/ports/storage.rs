@@ -119,7 +119,17 @@ pub struct StaffMember {
 
 /// The one storage interface. Every method is atomic: it either does all it says or nothing.
 #[async_trait]
-pub trait Storage: super::AccountStore + super::ConsentStore + Send + Sync + Debug {
+pub trait Storage:
+    super::AccountStore
+    + super::ConsentStore
+    + super::AuditLog
+    + super::AuditReader
+    + super::DisclosureStore
+    + super::MailStore
+    + Send
+    + Sync
+    + Debug
+{
     /// Succeeds when the database answers a query.
     async fn ping(&self) -> Result<(), StorageError>;
 

@@ -23,9 +23,12 @@ pub fn AccountPage() -> impl IntoView {
         <p class="lead">
             "Ici, vous verrez bientôt qui a accédé à vos données et pourquoi, et vous accorderez ou retirerez l’accès à votre espace de backup et à vos boîtes mail."
         </p>
+        <crate::ui::messages::IncidentsNotice/>
         <nav aria-label="Mon compte">
             <ul class="link-list">
                 <li><A href="/account/consents" attr:id="consents-link">"Accès à mes données : demandes, accès en cours, historique"</A></li>
+                <li><A href="/account/access-log" attr:id="access-log-link">"Qui a accédé à mes données : le journal"</A></li>
+                <li><A href="/account/messages" attr:id="messages-link">"Mes messages : tout ce que nous vous avons écrit, et ce que vous recevez"</A></li>
                 <li><A href="/security">"Sécurité du compte : mot de passe, vérification en deux étapes, sessions"</A></li>
             </ul>
         </nav>

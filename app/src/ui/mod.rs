@@ -1,12 +1,15 @@
 //! Pages and components. Everything here renders on the server first and hydrates in the browser.
 
+mod access_log;
 mod account;
 mod consent_parts;
 mod consents;
 mod forms;
 mod home;
 mod login;
+mod messages;
 mod password_reset;
+mod privacy;
 mod security;
 mod staff;
 mod support;
@@ -66,6 +69,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("account") view=account::AccountPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("consents")) view=consents::ConsentsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("messages")) view=messages::MessagesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("incidents")) view=privacy::IncidentsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("announcements")) view=privacy::AnnouncementsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("access-log")) view=access_log::AccessLogPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("log")) view=privacy::AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("disclosures")) view=privacy::DisclosuresPage ssr=SsrMode::Async/>
                     <Route
                         path=(
                             StaticSegment("account"),

@@ -29,6 +29,7 @@ pub fn StaffPage() -> impl IntoView {
                     .flatten()
                     .map(|me| {
                         let operational = is_operational(&me.roles);
+                        let privacy_officer = me.roles.contains(&Role::PrivacyOfficer);
                         view! {
                             <p>"Connecté·e : " <strong>{me.display_name}</strong></p>
                             <p>"Rôles :"</p>
@@ -44,6 +45,19 @@ pub fn StaffPage() -> impl IntoView {
                                                 <li><A href="/staff/consents/new">"Demander un accès à un client"</A></li>
                                                 <li><A href="/staff/consents/oral">"Enregistrer un consentement oral"</A></li>
                                                 <li><A href="/staff/cases">"Cas de support"</A></li>
+                                            </ul>
+                                        </nav>
+                                    }
+                                })}
+                            {privacy_officer
+                                .then(|| {
+                                    view! {
+                                        <nav aria-label="Outils de protection des données">
+                                            <ul class="link-list" id="privacy-tools">
+                                                <li><A href="/privacy/log">"Journal d’audit et sa vérification"</A></li>
+                                                <li><A href="/privacy/disclosures">"Registre des décisions judiciaires"</A></li>
+                                                <li><A href="/privacy/incidents">"Incidents : déclarer et informer les clients"</A></li>
+                                                <li><A href="/privacy/announcements">"Annoncer un nouveau service"</A></li>
                                             </ul>
                                         </nav>
                                     }

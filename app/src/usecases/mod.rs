@@ -2,6 +2,7 @@
 //! the same steps in the same order and cannot drift apart.
 
 pub mod access_check;
+pub mod notices;
 pub mod report_access;
 
 pub use access_check::{

@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, health probes, and the layers every response goes through.
 
 pub mod api;
+pub mod exports;
 mod guard;
 mod health;
 pub mod security;
@@ -45,7 +46,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(settings: &Settings, store: SqlStore, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        settings: &Settings,
+        store: SqlStore,
+        clock: Arc<dyn Clock>,
+        audit_verifier: Arc<dyn app::ports::AuditVerifier>,
+    ) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(settings.site_root.to_string_lossy().as_ref())
@@ -67,6 +73,7 @@ impl AppState {
             },
             // Checked when the settings were loaded; a hand-built Settings falls back to the charter's 24 hours.
             consent_answer_window: settings.consent_answer_window().unwrap_or_default(),
+            audit_verifier,
         };
         Self {
             leptos_options,
@@ -100,6 +107,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(&state, routes, context.clone(), render)
+        .merge(exports::router())
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -1,11 +1,13 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 
+use super::audit::{append_audit, AuditValues};
 use super::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
-use app::domain::{EmailAddress, Language, SecurityEventKind};
+use app::domain::{AuditEvent, EmailAddress, Language, Role, SecurityEventKind};
 use app::ports::{
-    Account, AccountId, AccountStore, CustomerId, EndSessions, NewAccount, OutgoingMail, Principal,
-    SecurityEvent, SessionSummary, StaffId, StorageError,
+    Account, AccountId, AccountStore, Actor, AuditBasis, AuditEntry, CustomerId, EndSessions,
+    EventSource, NewAccount, Outcome, OutgoingMail, Principal, SecurityEvent, SessionSummary,
+    StaffId, StorageError,
 };
 
 /// Failures older than this no longer count towards a throttle delay.
@@ -393,7 +395,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn record_security_event(&self, event: &SecurityEvent) -> Result<(), StorageError> {
-        on_pool!(self, pool => {
+        in_write_tx!(self, tx => {
             sqlx::query(
                 "INSERT INTO security_events (occurred_at, event_code, account_id, email, client_ip, detail) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -404,11 +406,35 @@ impl AccountStore for SqlStore {
             .bind(event.email.as_deref())
             .bind(event.client_ip.as_deref())
             .bind(event.detail.as_deref())
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(drop)
-        })
-        .map_err(map_error)
+            .map_err(map_error)?;
+            let holder: Option<(Option<i64>, Option<i64>)> = match event.account {
+                Some(account) => sqlx::query_as("SELECT customer_id, staff_id FROM accounts WHERE id = $1")
+                    .bind(account.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_error)?,
+                None => None,
+            };
+            let actor = match holder {
+                Some((Some(customer), _)) => Actor::Customer { id: CustomerId(customer) },
+                Some((None, Some(staff))) => {
+                    let roles: Vec<String> =
+                        sqlx::query_scalar("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
+                            .bind(staff)
+                            .fetch_all(&mut *tx)
+                            .await
+                            .map_err(map_error)?;
+                    let roles = roles.iter().map(|role| Role::parse(role)).collect::<Result<Vec<_>, _>>()?;
+                    Actor::Staff { id: StaffId(staff), roles }
+                }
+                _ => Actor::Unidentified,
+            };
+            let entry = security_audit_entry(event, actor);
+            append_audit!(tx, [AuditValues::of(&entry)]);
+        });
+        Ok(())
     }
 
     async fn security_events(
@@ -485,5 +511,35 @@ impl AccountStore for SqlStore {
         })
         .map_err(map_error)?;
         Ok(deleted == 1)
+    }
+}
+
+/// The audit log's copy of an account security event: about the account holder, who is the subject when a
+/// customer; the address it came from is kept in the detail, which the customer reads in their log.
+fn security_audit_entry(event: &SecurityEvent, actor: Actor) -> AuditEntry {
+    let customer = match &actor {
+        Actor::Customer { id } => Some(*id),
+        _ => None,
+    };
+    let outcome = if event.kind.is_refusal() {
+        Outcome::Denied
+    } else {
+        Outcome::Allowed
+    };
+    let detail = match (&event.client_ip, &event.detail) {
+        (Some(ip), Some(detail)) => Some(format!("{detail} (ip {ip})")),
+        (Some(ip), None) => Some(format!("ip {ip}")),
+        (None, detail) => detail.clone(),
+    };
+    AuditEntry {
+        at: event.at,
+        event: AuditEvent::Account(event.kind),
+        actor,
+        customer,
+        resource: None,
+        action: None,
+        basis: AuditBasis::AccountSecurity(outcome),
+        source: EventSource::Portal,
+        detail,
     }
 }

@@ -5,8 +5,10 @@
 //! differ per backend.
 
 mod accounts;
+pub mod audit;
 mod consent;
 mod customers;
+pub mod mail;
 mod rows;
 mod sessions;
 mod staff;
@@ -55,13 +57,15 @@ macro_rules! in_write_tx {
     };
 }
 /// Queues a message in the outbox through `$executor`, normally inside the transaction of the change that causes it.
+/// It is due at once; the mail worker sends it (see `crate::mail`).
 macro_rules! insert_mail {
     ($executor:expr, $mail:expr, $now:expr) => {
         sqlx::query(
-            "INSERT INTO outbox (kind, recipient, language, subject, body_text, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO outbox (kind, customer_id, recipient, language, subject, body_text, status, attempts, \
+             next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $7)",
         )
         .bind($mail.kind.as_str())
+        .bind($mail.customer.map(|customer: app::ports::CustomerId| customer.0))
         .bind($mail.to.as_str())
         .bind($mail.language.code())
         .bind(&$mail.subject)
@@ -96,6 +100,8 @@ pub enum ConnectError {
     Connect(#[source] sqlx::Error),
     #[error("cannot apply the database migrations")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("cannot seal the audit entries written before the hash chain")]
+    Seal(#[source] StorageError),
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

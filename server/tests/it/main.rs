@@ -6,6 +6,8 @@ mod support;
 
 mod api_access;
 mod api_errors;
+mod audit_chain;
+mod audit_views;
 mod auth_enrolment;
 mod auth_expiry;
 mod auth_hardening;
@@ -17,6 +19,7 @@ mod authz_matrix;
 mod cli;
 mod consent_portal;
 mod http;
+mod mail;
 mod security;
 mod storage_conformance;
 mod storage_consent;

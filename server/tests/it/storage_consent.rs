@@ -175,6 +175,23 @@ impl Fixture {
         .unwrap();
     }
 
+    /// Removes the audit log's append-only triggers, as an intruder with the database owner's rights could.
+    pub async fn drop_audit_triggers(&self) {
+        match &self.store {
+            SqlStore::Sqlite(pool) => {
+                for trigger in ["audit_log_is_append_only_update", "audit_log_is_append_only_delete"] {
+                    sqlx::query(&format!("DROP TRIGGER {trigger}")).execute(pool).await.unwrap();
+                }
+            }
+            SqlStore::Postgres(pool) => {
+                sqlx::query("DROP TRIGGER audit_log_is_append_only ON audit_log")
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         match &self.store {
             SqlStore::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,

@@ -1,6 +1,6 @@
 //! Support cases, and who a resource belongs to.
 
-use super::audit::{insert_audit, AuditValues};
+use crate::storage::audit::{append_audit, AuditValues};
 use super::rows::{select_cases, CaseRow};
 use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
 use app::domain::consent::{ResourceId, SupportCaseId};
@@ -54,7 +54,7 @@ impl SqlStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_error)?;
-            insert_audit!(&mut *tx, [AuditValues::of(audit)]);
+            append_audit!(tx, [AuditValues::of(audit)]);
             id
         });
         Ok(SupportCase {
@@ -86,7 +86,7 @@ impl SqlStore {
             .await
             .map_err(map_error)?;
             if resolved.is_some() {
-                insert_audit!(&mut *tx, [AuditValues::of(audit)]);
+                append_audit!(tx, [AuditValues::of(audit)]);
                 resolved
             } else {
                 sqlx::query_as(select_cases!("WHERE id = $1"))

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::audit::{insert_audit, AuditValues};
+use crate::storage::audit::{append_audit, AuditValues};
 use super::rows::{select_grants, GrantRow};
 use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
 use app::domain::consent::{GrantId, GrantTerms, ResourceId};
@@ -50,7 +50,7 @@ impl SqlStore {
     ) -> Result<GrantId, StorageError> {
         let id = in_write_tx!(self, tx => {
             let id = GrantId(insert_grant!(&mut *tx, customer.0, terms, None::<i64>, recorded_by.map(|staff| staff.0)));
-            insert_audit!(&mut *tx, [AuditValues::with_basis(audit, AuditBasis::Grant(id))]);
+            append_audit!(tx, [AuditValues::with_basis(audit, AuditBasis::Grant(id))]);
             if let Some(receipt) = receipt {
                 let mail = receipt(id);
                 insert_mail!(&mut *tx, &mail, audit.at);
@@ -102,7 +102,7 @@ impl SqlStore {
             if revoked == 0 {
                 return Ok(false);
             }
-            insert_audit!(&mut *tx, [AuditValues::of(audit)]);
+            append_audit!(tx, [AuditValues::of(audit)]);
             true
         }))
     }

@@ -1,11 +1,11 @@
 //! Consent storage: support cases, requests, grants, the audit log of consent and access, reported accesses and
 //! service tokens. Every change is written in one transaction with its audit entry.
 
-mod audit;
+
 mod cases;
 mod grants;
 mod requests;
-mod rows;
+pub(crate) mod rows;
 mod tokens;
 
 use async_trait::async_trait;

@@ -1,6 +1,6 @@
 //! Consent requests and their one answer.
 
-use super::audit::{insert_audit, AuditValues};
+use crate::storage::audit::{append_audit, AuditValues};
 use super::grants::insert_grant;
 use super::rows::{select_requests, RequestRow, StateColumns};
 use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
@@ -44,7 +44,7 @@ impl SqlStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_error)?;
-            insert_audit!(&mut *tx, [AuditValues::of(audit)]);
+            append_audit!(tx, [AuditValues::of(audit)]);
             id
         });
         Ok(ConsentRequestId(id))
@@ -134,7 +134,7 @@ impl SqlStore {
                 None => None,
             };
             let basis = grant_id.map_or(audit.basis, AuditBasis::Grant);
-            insert_audit!(&mut *tx, [AuditValues::with_basis(audit, basis)]);
+            append_audit!(tx, [AuditValues::with_basis(audit, basis)]);
             grant_id
         }))
     }

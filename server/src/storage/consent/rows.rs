@@ -13,7 +13,7 @@ use app::ports::{
     CustomerId, GrantRecord, RequestRecord, ServiceToken, StaffId, StorageError, SupportCase,
 };
 
-pub(super) fn corrupt(field: &'static str, reason: &'static str) -> StorageError {
+pub(crate) fn corrupt(field: &'static str, reason: &'static str) -> StorageError {
     StorageError::Corrupt(InvalidInput::new(field, reason))
 }
 

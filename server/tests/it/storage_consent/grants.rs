@@ -25,6 +25,7 @@ async fn grants_read_back_with_their_origin_and_queue_their_receipt(backend: Bac
     let receipt = |id: GrantId| OutgoingMail {
         kind: MailKind::Consent,
         to: EmailAddress::parse("jeanne@boulangerie-favre.ch").unwrap(),
+        customer: Some(f.customer),
         language: Language::Fr,
         subject: "Accès accordé par téléphone".into(),
         body_text: format!("Révoquer : https://portal.example/grants/{id}"),
@@ -339,6 +340,7 @@ async fn corrupted_consent_rows_are_reported_not_judged(backend: Backend) {
         "a consent to a web space cannot exist: {read:?}"
     );
 
+    f.drop_audit_triggers().await;
     f.tamper("UPDATE audit_log SET event_code = 42 WHERE id = $1", 1)
         .await;
     let log = f.store.audit_of_customer(f.customer, None, 10).await;

@@ -238,6 +238,16 @@ impl TestApp {
         let task = self.task.take().expect("server task");
         task.await.expect("server task panicked")
     }
+
+    /// Stops the server as [`TestApp::stop`] does and hands back its database, to look at what it left.
+    pub async fn stop_keeping_db(mut self) -> TestDb {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        let task = self.task.take().expect("server task");
+        task.await.expect("server task panicked").expect("server stopped cleanly");
+        self.db
+    }
 }
 
 /// Declares each listed async test once per backend: `sqlite::name` and `postgres::name`.

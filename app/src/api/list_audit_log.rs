@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+use super::access_log_views::AccessLog;
+use super::AppError;
+
+/// The whole audit log for a privacy officer, with the customers' filters and one more: a customer number.
+#[server(prefix = "/sf", endpoint = "list-audit-log")]
+pub async fn list_audit_log(
+    customer_number: Option<String>,
+    resource: Option<String>,
+    role: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    outcome: Option<String>,
+    before: Option<String>,
+) -> Result<AccessLog, AppError> {
+    use super::access_log_flows::*;
+    use super::consent_flows::{customer_by_number, given};
+    use super::context::*;
+    use crate::auth::guard::AsPrivacyOfficer;
+
+    let context = app_context()?;
+    require_role::<AsPrivacyOfficer>(&context).await?;
+    let customer = match given(customer_number) {
+        Some(raw) => Some(customer_by_number(&context, &raw).await?.id),
+        None => None,
+    };
+    let input = FilterInput {
+        resource,
+        role,
+        from,
+        until,
+        outcome,
+    };
+    let filter = filter(input, customer)?;
+    let mut log = page(&context, &filter, None, cursor(before)?).await?;
+    log.can_verify = use_context::<std::sync::Arc<dyn crate::ports::AuditVerifier>>().is_some();
+    Ok(log)
+}

@@ -1,0 +1,456 @@
+//! The audit log's hash chain and its signed checkpoints: what is hashed and signed, byte for byte. The writer and
+//! `audit-verify` both go through these functions, so they cannot disagree about an entry's encoding.
+
+use sha2::{Digest, Sha256};
+
+pub type Hash = [u8; 32];
+
+/// The "previous hash" of the first entry.
+pub const GENESIS: Hash = [0; 32];
+
+const ENTRY_DOMAIN: &[u8] = b"privacy-portal/audit-entry/v1\0";
+const CHECKPOINT_DOMAIN: &[u8] = b"privacy-portal/audit-checkpoint/v1\0";
+
+/// An entry's columns as stored. Times are whole microseconds since the Unix epoch, the precision both databases
+/// keep, so that what was hashed is exactly what is read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainFields<'a> {
+    pub id: i64,
+    pub occurred_at_micros: i64,
+    pub event_code: i32,
+    pub actor_kind: &'a str,
+    pub actor_customer_id: Option<i64>,
+    pub actor_staff_id: Option<i64>,
+    pub actor_roles: Option<&'a str>,
+    pub customer_id: Option<i64>,
+    pub resource: Option<&'a str>,
+    pub action: Option<&'a str>,
+    pub basis_kind: &'a str,
+    pub basis_ref: Option<i64>,
+    pub basis_rule: Option<&'a str>,
+    pub outcome: &'a str,
+    pub source_kind: &'a str,
+    pub source_name: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+/// SHA-256 over a domain tag, the previous entry's hash and every field, each field tagged and length-prefixed so
+/// that no two different entries encode alike (an absent value differs from an empty one).
+pub fn entry_hash(previous: &Hash, fields: &ChainFields<'_>) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(ENTRY_DOMAIN);
+    hasher.update(previous);
+    let mut put_int = |value: Option<i64>| match value {
+        Some(value) => {
+            hasher.update([1]);
+            hasher.update(value.to_be_bytes());
+        }
+        None => hasher.update([0]),
+    };
+    put_int(Some(fields.id));
+    put_int(Some(fields.occurred_at_micros));
+    put_int(Some(i64::from(fields.event_code)));
+    put_int(fields.actor_customer_id);
+    put_int(fields.actor_staff_id);
+    put_int(fields.customer_id);
+    put_int(fields.basis_ref);
+    for text in [
+        Some(fields.actor_kind),
+        fields.actor_roles,
+        fields.resource,
+        fields.action,
+        Some(fields.basis_kind),
+        fields.basis_rule,
+        Some(fields.outcome),
+        Some(fields.source_kind),
+        fields.source_name,
+        fields.detail,
+    ] {
+        match text {
+            Some(text) => {
+                hasher.update([1]);
+                hasher.update((text.len() as u64).to_be_bytes());
+                hasher.update(text.as_bytes());
+            }
+            None => hasher.update([0]),
+        }
+    }
+    hasher.finalize().into()
+}
+
+/// What a checkpoint signs: how far the chain went (the last entry's id) and the hash it ended with, at a time.
+pub fn checkpoint_message(last_id: i64, head: &Hash, at_micros: i64) -> Vec<u8> {
+    let mut message = Vec::with_capacity(CHECKPOINT_DOMAIN.len() + 48);
+    message.extend_from_slice(CHECKPOINT_DOMAIN);
+    message.extend_from_slice(&last_id.to_be_bytes());
+    message.extend_from_slice(head);
+    message.extend_from_slice(&at_micros.to_be_bytes());
+    message
+}
+
+/// Walks the chain in id order, recomputing each entry's hash from the one before and checking it against what was
+/// stored and against the signed checkpoints (`(last id, head hash)` pairs whose signatures were already checked).
+#[derive(Debug)]
+pub struct ChainWalk {
+    previous: Hash,
+    last_id: i64,
+    checked: i64,
+    /// Checkpoints not yet reached, the lowest id last so that `pop` reaches them in order.
+    ahead: Vec<(i64, Hash)>,
+}
+
+/// The first entry found wrong, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub entry: i64,
+    pub reason: String,
+}
+
+/// An intact chain: every entry up to `through` checked, `checked` entries in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Intact {
+    pub through: i64,
+    pub checked: i64,
+}
+
+impl ChainWalk {
+    pub fn new(checkpoints: impl IntoIterator<Item = (i64, Hash)>) -> Self {
+        Self::resume(0, GENESIS, 0, checkpoints)
+    }
+
+    /// Continues after an entry already verified (`last_id` with hash `previous`); checkpoints at or before it
+    /// are ignored.
+    pub fn resume(
+        last_id: i64,
+        previous: Hash,
+        checked: i64,
+        checkpoints: impl IntoIterator<Item = (i64, Hash)>,
+    ) -> Self {
+        let mut ahead: Vec<(i64, Hash)> = checkpoints
+            .into_iter()
+            .filter(|(id, _)| *id > last_id)
+            .collect();
+        ahead.sort_by(|a, b| b.0.cmp(&a.0));
+        Self {
+            previous,
+            last_id,
+            checked,
+            ahead,
+        }
+    }
+
+    pub fn position(&self) -> (i64, Hash) {
+        (self.last_id, self.previous)
+    }
+
+    pub fn step(&mut self, fields: &ChainFields<'_>, stored: Option<&[u8]>) -> Result<(), Broken> {
+        let broken = |reason: String| Broken {
+            entry: fields.id,
+            reason,
+        };
+        if let Some((checkpoint_id, _)) = self.ahead.last() {
+            if fields.id > *checkpoint_id {
+                return Err(Broken {
+                    entry: *checkpoint_id,
+                    reason: format!(
+                        "entry {checkpoint_id}, covered by a signed checkpoint, is missing"
+                    ),
+                });
+            }
+        }
+        if fields.id <= self.last_id {
+            return Err(broken(format!(
+                "entry {} comes after entry {} in the log",
+                fields.id, self.last_id
+            )));
+        }
+        let Some(stored) = stored else {
+            return Err(broken(format!("entry {} has no hash", fields.id)));
+        };
+        let computed = entry_hash(&self.previous, fields);
+        if stored != computed {
+            let cause = if fields.id == self.last_id + 1 {
+                "it was changed, or entries before it were reordered".to_owned()
+            } else {
+                format!(
+                    "it was changed, or an entry between {} and {} was removed",
+                    self.last_id, fields.id
+                )
+            };
+            return Err(broken(format!(
+                "entry {} does not match its hash: {cause}",
+                fields.id
+            )));
+        }
+        if let Some((checkpoint_id, head)) = self.ahead.last() {
+            if *checkpoint_id == fields.id {
+                if *head != computed {
+                    return Err(broken(format!(
+                        "entry {} differs from the signed checkpoint that covers it",
+                        fields.id
+                    )));
+                }
+                self.ahead.pop();
+            }
+        }
+        self.previous = computed;
+        self.last_id = fields.id;
+        self.checked += 1;
+        Ok(())
+    }
+
+    /// Ends the walk at the end of the log: a checkpoint beyond it means entries were cut off.
+    pub fn finish(self) -> Result<Intact, Broken> {
+        if let Some((checkpoint_id, _)) = self.ahead.first() {
+            return Err(Broken {
+                entry: self.last_id + 1,
+                reason: format!(
+                    "the log ends at entry {} but a signed checkpoint covers entries up to {checkpoint_id}: it was truncated",
+                    self.last_id
+                ),
+            });
+        }
+        Ok(Intact {
+            through: self.last_id,
+            checked: self.checked,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> ChainFields<'static> {
+        ChainFields {
+            id: 7,
+            occurred_at_micros: 1_795_000_000_000_000,
+            event_code: 3000,
+            actor_kind: "staff",
+            actor_customer_id: None,
+            actor_staff_id: Some(3),
+            actor_roles: Some("support"),
+            customer_id: Some(11),
+            resource: Some("mailbox:jeanne@example.ch"),
+            action: Some("read"),
+            basis_kind: "grant",
+            basis_ref: Some(5),
+            basis_rule: None,
+            outcome: "allowed",
+            source_kind: "service",
+            source_name: Some("mail-platform"),
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn every_field_and_the_previous_hash_change_the_hash() {
+        let base = entry_hash(&GENESIS, &sample());
+        assert_ne!(entry_hash(&[1; 32], &sample()), base);
+        let variants = [
+            ChainFields { id: 8, ..sample() },
+            ChainFields {
+                occurred_at_micros: 1_795_000_000_000_001,
+                ..sample()
+            },
+            ChainFields {
+                event_code: 3001,
+                ..sample()
+            },
+            ChainFields {
+                actor_kind: "system",
+                ..sample()
+            },
+            ChainFields {
+                actor_customer_id: Some(3),
+                ..sample()
+            },
+            ChainFields {
+                actor_staff_id: Some(4),
+                ..sample()
+            },
+            ChainFields {
+                actor_roles: Some("sysadmin"),
+                ..sample()
+            },
+            ChainFields {
+                customer_id: Some(12),
+                ..sample()
+            },
+            ChainFields {
+                resource: Some("mailbox:jeanne@example.com"),
+                ..sample()
+            },
+            ChainFields {
+                action: Some("restore"),
+                ..sample()
+            },
+            ChainFields {
+                basis_kind: "court-order",
+                ..sample()
+            },
+            ChainFields {
+                basis_ref: Some(6),
+                ..sample()
+            },
+            ChainFields {
+                basis_rule: Some("no-grant"),
+                ..sample()
+            },
+            ChainFields {
+                outcome: "denied",
+                ..sample()
+            },
+            ChainFields {
+                source_kind: "portal",
+                ..sample()
+            },
+            ChainFields {
+                source_name: None,
+                ..sample()
+            },
+            ChainFields {
+                detail: Some(""),
+                ..sample()
+            },
+        ];
+        for variant in variants {
+            assert_ne!(entry_hash(&GENESIS, &variant), base, "{variant:?}");
+        }
+    }
+
+    fn chain(length: i64) -> Vec<(ChainFields<'static>, Hash)> {
+        let mut previous = GENESIS;
+        (1..=length)
+            .map(|id| {
+                let fields = ChainFields { id, ..sample() };
+                previous = entry_hash(&previous, &fields);
+                (fields, previous)
+            })
+            .collect()
+    }
+
+    fn walk(
+        entries: &[(ChainFields<'static>, Hash)],
+        checkpoints: &[(i64, Hash)],
+    ) -> Result<Intact, Broken> {
+        let mut walk = ChainWalk::new(checkpoints.iter().copied());
+        for (fields, hash) in entries {
+            walk.step(fields, Some(hash))?;
+        }
+        walk.finish()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_against_its_checkpoints() {
+        let entries = chain(10);
+        let checkpoints = [(4, entries[3].1), (10, entries[9].1)];
+        assert_eq!(
+            walk(&entries, &checkpoints),
+            Ok(Intact {
+                through: 10,
+                checked: 10
+            })
+        );
+    }
+
+    #[test]
+    fn a_changed_entry_is_the_first_bad_one() {
+        let mut entries = chain(10);
+        entries[5].0.detail = Some("edited");
+        assert_eq!(walk(&entries, &[]).unwrap_err().entry, 6);
+    }
+
+    #[test]
+    fn a_removed_entry_breaks_the_next_one() {
+        let mut entries = chain(10);
+        entries.remove(4);
+        let broken = walk(&entries, &[]).unwrap_err();
+        assert_eq!(broken.entry, 6);
+        assert!(
+            broken.reason.contains("between 4 and 6"),
+            "{}",
+            broken.reason
+        );
+    }
+
+    #[test]
+    fn reordered_entries_are_found() {
+        let mut entries = chain(10);
+        entries.swap(2, 3);
+        assert_eq!(walk(&entries, &[]).unwrap_err().entry, 4);
+    }
+
+    #[test]
+    fn a_truncated_log_is_found_by_the_checkpoint_beyond_its_end() {
+        let entries = chain(10);
+        let checkpoints = [(10, entries[9].1)];
+        let broken = walk(&entries[..7], &checkpoints).unwrap_err();
+        assert_eq!(broken.entry, 8);
+        assert!(broken.reason.contains("truncated"));
+        assert!(
+            walk(&entries[..7], &[]).is_ok(),
+            "without a checkpoint a cut is not visible"
+        );
+    }
+
+    #[test]
+    fn a_rehashed_chain_is_found_by_the_checkpoint() {
+        // Someone who rewrites an entry and recomputes every hash after it still contradicts what was signed.
+        let mut entries = chain(10);
+        let checkpoints = [(8, entries[7].1)];
+        entries[2].0.detail = Some("rewritten");
+        let mut previous = entries[1].1;
+        for (fields, hash) in entries.iter_mut().skip(2) {
+            *hash = entry_hash(&previous, fields);
+            previous = *hash;
+        }
+        assert_eq!(walk(&entries, &checkpoints).unwrap_err().entry, 8);
+    }
+
+    #[test]
+    fn a_walk_resumes_where_it_stopped() {
+        let entries = chain(10);
+        let mut first = ChainWalk::new([(10, entries[9].1)]);
+        for (fields, hash) in &entries[..6] {
+            first.step(fields, Some(hash)).unwrap();
+        }
+        let (last_id, previous) = first.position();
+        let mut rest = ChainWalk::resume(last_id, previous, 6, [(10, entries[9].1)]);
+        for (fields, hash) in &entries[6..] {
+            rest.step(fields, Some(hash)).unwrap();
+        }
+        assert_eq!(
+            rest.finish(),
+            Ok(Intact {
+                through: 10,
+                checked: 10
+            })
+        );
+    }
+
+    #[test]
+    fn text_boundaries_cannot_be_shifted_between_fields() {
+        let one = ChainFields {
+            actor_roles: Some("ab"),
+            resource: Some("c"),
+            ..sample()
+        };
+        let other = ChainFields {
+            actor_roles: Some("a"),
+            resource: Some("bc"),
+            ..sample()
+        };
+        assert_ne!(entry_hash(&GENESIS, &one), entry_hash(&GENESIS, &other));
+    }
+
+    #[test]
+    fn the_hash_is_stable_across_releases() {
+        // A change here breaks the verification of every stored log: it needs a new domain tag, not an edit. The
+        // value was cross-checked with an independent implementation (Python hashlib, same encoding).
+        assert_eq!(
+            hex::encode(entry_hash(&GENESIS, &sample())),
+            "cf7311a298d91deda877725aa129a9f9a3051c9dfe2dde7d2a743305b2540cd3"
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! The whole audit log for a privacy officer: the customers' filters plus a customer number, keyset pages, the
+//! verification status and a button that runs the verification now.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_location};
+
+use crate::api::{list_audit_log, AccessLog, VerifyAuditLog};
+use crate::ui::access_log::{
+    query_value, LogEntries, LogFilters, OlderLink, VerificationLine, FILTER_FIELDS,
+};
+use crate::ui::consent_parts::{action_error, returned_error, DoneNotice};
+use crate::ui::forms::ErrorSummary;
+
+const PATH: &str = "/privacy/log";
+const FIELDS: [&str; 6] = [
+    "customer_number",
+    FILTER_FIELDS[0],
+    FILTER_FIELDS[1],
+    FILTER_FIELDS[2],
+    FILTER_FIELDS[3],
+    FILTER_FIELDS[4],
+];
+
+fn done_text(flag: &str) -> Option<&'static str> {
+    match flag {
+        "verified" => Some("La vérification est terminée ; son résultat est affiché ci-dessous."),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let verify = ServerAction::<VerifyAuditLog>::new();
+    let location = use_location();
+    let value = |name: &'static str| query_value(name).get_untracked();
+    let log = Resource::new(
+        move || (location.search.get(), verify.version().get()),
+        move |_| {
+            list_audit_log(
+                value("customer_number"),
+                value("resource"),
+                value("role"),
+                value("from"),
+                value("until"),
+                value("outcome"),
+                value("before"),
+            )
+        },
+    );
+    view! {
+        <Title text="Journal d’audit"/>
+        <h1>"Journal d’audit"</h1>
+        <PrivacyNav/>
+        <DoneNotice text=done_text/>
+        <ErrorSummary error=returned_error()/>
+        <ErrorSummary error=action_error(verify.value())/>
+        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+            {move || {
+                log.get()
+                    .map(|result| match result {
+                        Ok(log) => {
+                            let AccessLog { entries, older, verification, resources, can_verify, .. } = log;
+                            view! {
+                                <VerificationLine verification/>
+                                {if can_verify {
+                                    view! {
+                                        <ActionForm action=verify attr:class="inline-form" attr:id="verify-form">
+                                            <button type="submit" class="button secondary">"Vérifier maintenant"</button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! { <p class="muted" id="verify-unavailable">"La vérification se lance avec la commande server audit-verify."</p> }.into_any()
+                                }}
+                                <LogFilters path=PATH resources customer_number=true/>
+                                <LogEntries entries for_customer=false/>
+                                <OlderLink path=PATH fields=&FIELDS older/>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// The links between the privacy officer's pages.
+#[component]
+pub fn PrivacyNav() -> impl IntoView {
+    view! {
+        <nav aria-label="Protection des données" class="sub-nav">
+            <A href="/privacy/log">"Journal d’audit"</A>
+            <A href="/privacy/disclosures">"Registre des décisions judiciaires"</A>
+            <A href="/privacy/incidents">"Incidents"</A>
+            <A href="/staff">"Espace du personnel"</A>
+        </nav>
+    }
+}

@@ -1,0 +1,50 @@
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuditSettings {
+    /// `PORTAL_AUDIT_SIGNING_KEY`: the Ed25519 key that signs checkpoints, as the base64 of its 32-byte seed.
+    pub audit_signing_key: Option<SecretString>,
+    /// `PORTAL_AUDIT_SIGNING_KEY_FILE`: a file holding that base64 seed instead. With neither set, a key is made
+    /// on first start in `<data dir>/audit-signing.key` (readable by the portal's user only).
+    pub audit_signing_key_file: Option<PathBuf>,
+    /// `PORTAL_AUDIT_CHECKPOINT_PATH`: where signed checkpoints are appended, one JSON line each, outside the
+    /// database. Default `<data dir>/audit-checkpoints.jsonl`.
+    pub audit_checkpoint_path: Option<PathBuf>,
+    /// How often a checkpoint is signed while entries arrive (at most 60: the charter's "every minute").
+    pub audit_checkpoint_secs: u64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            audit_signing_key: None,
+            audit_signing_key_file: None,
+            audit_checkpoint_path: None,
+            audit_checkpoint_secs: 60,
+        }
+    }
+}
+
+impl AuditSettings {
+    pub fn checkpoint_path(&self, data_dir: &Path) -> PathBuf {
+        self.audit_checkpoint_path
+            .clone()
+            .unwrap_or_else(|| data_dir.join("audit-checkpoints.jsonl"))
+    }
+
+    pub fn key_file(&self, data_dir: &Path) -> PathBuf {
+        self.audit_signing_key_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join("audit-signing.key"))
+    }
+
+    pub fn validate(&self) -> Result<(), &'static str> {
+        if !(1..=60).contains(&self.audit_checkpoint_secs) {
+            return Err("must be between 1 and 60 seconds");
+        }
+        Ok(())
+    }
+}
