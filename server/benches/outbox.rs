@@ -146,19 +146,32 @@ async fn main() {
         let (pg, url) = PgDatabase::create().await;
         (Some(pg), url)
     } else {
-        (None, format!("sqlite://{}/portal.db", data_dir.path().display()))
+        (
+            None,
+            format!("sqlite://{}/portal.db", data_dir.path().display()),
+        )
     };
-    let store = SqlStore::connect(&SecretString::from(url), 16).await.unwrap();
+    let store = SqlStore::connect(&SecretString::from(url), 16)
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     println!(
         "outbox benchmark on {}: {} customers, drain {} messages",
-        if options.postgres { "PostgreSQL" } else { "SQLite" },
+        if options.postgres {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         options.customers,
         options.drain
     );
     let started = Instant::now();
     load_customers(&store, options.customers).await;
-    println!("  set-up: {} customers loaded in {:.1} s", options.customers, started.elapsed().as_secs_f64());
+    println!(
+        "  set-up: {} customers loaded in {:.1} s",
+        options.customers,
+        started.elapsed().as_secs_f64()
+    );
 
     let started = Instant::now();
     let queued = enqueue_terms_change_notice(
@@ -174,7 +187,11 @@ async fn main() {
     println!(
         "  enqueue: terms-change notice to {queued} customers in {:.2} s (target <= 10 s){}",
         enqueue.as_secs_f64(),
-        if enqueue <= Duration::from_secs(10) { "" } else { "  ** MISSED **" }
+        if enqueue <= Duration::from_secs(10) {
+            ""
+        } else {
+            "  ** MISSED **"
+        }
     );
 
     let sink_dir = tempfile::tempdir().unwrap();
@@ -185,7 +202,9 @@ async fn main() {
         .spawn()
         .expect("python3 with aiosmtpd (bash .ci/setup)");
     let mut line = String::new();
-    BufReader::new(sink.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(sink.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let port: u16 = line.trim().strip_prefix("READY ").unwrap().parse().unwrap();
     let settings = MailSettings {
         smtp_host: Some("127.0.0.1".into()),
@@ -195,7 +214,13 @@ async fn main() {
         mail_poll_millis: 100,
         ..MailSettings::default()
     };
-    let worker = MailWorker::new(store.clone(), Arc::new(SystemClock), &settings, data_dir.path()).unwrap();
+    let worker = MailWorker::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        &settings,
+        data_dir.path(),
+    )
+    .unwrap();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let started = Instant::now();
     let task = tokio::spawn(worker.run(stopped));

@@ -116,7 +116,8 @@ pub async fn serve_on(
         }
     };
     let web = async move {
-        let result = http::serve_gracefully(listener, router, signal, settings.shutdown_grace()).await;
+        let result =
+            http::serve_gracefully(listener, router, signal, settings.shutdown_grace()).await;
         // The server may also end on its own (an accept error): the worker must not outlive it.
         let _ = stop_tx.send(true);
         result

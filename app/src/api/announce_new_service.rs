@@ -23,7 +23,9 @@ pub async fn announce_new_service(title: String, description: String) -> Result<
     .await;
     match announced {
         Ok(customers) => {
-            go_to(&format!("/privacy/announcements?done=announced&customers={customers}"));
+            go_to(&format!(
+                "/privacy/announcements?done=announced&customers={customers}"
+            ));
             Ok(())
         }
         Err(NoticeError::Invalid(invalid)) => fail(on_field(invalid.field, invalid)),

@@ -20,6 +20,7 @@ pub async fn declare_incident(
     use super::consent_flows::*;
     use super::context::*;
     use crate::auth::guard::AsPrivacyOfficer;
+    use crate::domain::CustomerNumber;
     use crate::ports::{Affected, ServiceKind};
     use crate::usecases::notices::{self, IncidentText, NoticeError};
 
@@ -52,11 +53,28 @@ pub async fn declare_incident(
                 return refuse("customer_numbers", "Give at least one customer number.");
             }
             if numbers.len() > MAX_LISTED {
-                return refuse("customer_numbers", "Too many customers: choose by service instead.");
+                return refuse(
+                    "customer_numbers",
+                    "Too many customers: choose by service instead.",
+                );
             }
             let mut customers = Vec::with_capacity(numbers.len());
-            for number in numbers {
-                customers.push(customer_by_number(&context, number).await?.id);
+            for raw in numbers {
+                let number = parsed("customer_numbers", CustomerNumber::parse(raw))?;
+                match context
+                    .store
+                    .customer_by_number(&number)
+                    .await
+                    .map_err(internal)?
+                {
+                    Some(customer) => customers.push(customer.id),
+                    None => {
+                        return refuse(
+                            "customer_numbers",
+                            &format!("There is no customer with the number {number}."),
+                        )
+                    }
+                }
             }
             Affected::Customers(customers)
         }

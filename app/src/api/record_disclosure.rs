@@ -35,7 +35,14 @@ pub async fn record_disclosure(
         now.date_naive(),
     )
     .or_else(|invalid| fail(AppError::from(invalid)))?;
-    let detail = format!("{} {}", order.authority(), order.reference());
+    // What the customer reads in their log once they may: who ordered what, and what was disclosed.
+    let detail = format!(
+        "{}, {}, {} : {}",
+        order.authority(),
+        order.reference(),
+        order.ordered_on().format("%d.%m.%Y"),
+        order.scope()
+    );
     let audit = audit_entry(
         now,
         AuditEvent::DisclosureRecorded,

@@ -44,7 +44,10 @@ impl MailKind {
         Self::ALL
             .into_iter()
             .find(|kind| kind.as_str() == raw)
-            .ok_or(InvalidInput::new("mail kind", "is not a kind of mail the portal sends"))
+            .ok_or(InvalidInput::new(
+                "mail kind",
+                "is not a kind of mail the portal sends",
+            ))
     }
 }
 
@@ -83,7 +86,10 @@ impl MailStatus {
             "queued" => Ok(Self::Queued),
             "sent" => Ok(Self::Sent),
             "dead" => Ok(Self::Dead),
-            _ => Err(InvalidInput::new("mail status", "must be queued, sent or dead")),
+            _ => Err(InvalidInput::new(
+                "mail status",
+                "must be queued, sent or dead",
+            )),
         }
     }
 }

@@ -4,10 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_location, use_query_map},
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::consent_parts::{self as parts, role_name};
 use crate::api::{
@@ -61,19 +58,22 @@ pub fn older_link(path: &str, fields: &[&'static str], before: i64) -> String {
 
 #[component]
 pub fn AccessLogPage() -> impl IntoView {
-    let location = use_location();
-    let value = |name: &'static str| query_value(name).get_untracked();
+    let query = use_query_map();
     let log = Resource::new(
-        move || location.search.get(),
-        move |_| {
-            list_my_access_log(
-                value("resource"),
-                value("role"),
-                value("from"),
-                value("until"),
-                value("outcome"),
-                value("before"),
-            )
+        move || {
+            query.with(|query| {
+                (
+                    query.get("resource"),
+                    query.get("role"),
+                    query.get("from"),
+                    query.get("until"),
+                    query.get("outcome"),
+                    query.get("before"),
+                )
+            })
+        },
+        |(resource, role, from, until, outcome, before)| {
+            list_my_access_log(resource, role, from, until, outcome, before)
         },
     );
     view! {

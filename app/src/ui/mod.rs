@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=(StaticSegment("staff"), StaticSegment("cases")) view=support::CasesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("contacts")) view=support::ContactsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

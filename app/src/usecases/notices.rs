@@ -41,7 +41,10 @@ pub fn body_text(field: &'static str, raw: &str, max: usize) -> Result<String, I
     if text.is_empty() {
         return Err(InvalidInput::new(field, "must not be empty"));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(InvalidInput::new(field, "contains control characters"));
     }
     if text.chars().count() > max {
@@ -199,7 +202,10 @@ impl IncidentText {
         services.sort_by_key(|kind| kind.as_str());
         services.dedup();
         if services.is_empty() {
-            return Err(InvalidInput::new("services", "name at least one affected service"));
+            return Err(InvalidInput::new(
+                "services",
+                "name at least one affected service",
+            ));
         }
         Ok(Self {
             title: header_line("title", title, 120)?,
@@ -222,7 +228,10 @@ pub fn render_incident(incident: &IncidentText, portal_origin: &str) -> Rendered
         ),
         sections: vec![
             ("Ce qui s’est passé", incident.what_happened.as_str()),
-            ("Ce que cela signifie pour vous", incident.what_it_means.as_str()),
+            (
+                "Ce que cela signifie pour vous",
+                incident.what_it_means.as_str(),
+            ),
         ],
         link_label: "Cet avis reste consultable dans votre portail :",
         link: link.clone(),
@@ -282,12 +291,18 @@ pub fn render_new_service(title: &str, description: &str, portal_origin: &str) -
     }
 }
 
-pub fn render_terms_change(version_label: &str, summary: &str, portal_origin: &str) -> RenderedNotice {
+pub fn render_terms_change(
+    version_label: &str,
+    summary: &str,
+    portal_origin: &str,
+) -> RenderedNotice {
     let link = format!("{portal_origin}/charter");
     let french = Letter {
         subject: format!("Notre charte de confidentialité change : version {version_label}"),
         greeting: "Bonjour,",
-        intro: format!("La version {version_label} de notre charte de confidentialité est publiée."),
+        intro: format!(
+            "La version {version_label} de notre charte de confidentialité est publiée."
+        ),
         sections: vec![("Ce qui change", summary)],
         link_label: "Le texte complet, qui fait foi :",
         link: link.clone(),
@@ -390,7 +405,9 @@ mod tests {
             assert!(header_line("title", injected, 120).is_err(), "{injected:?}");
         }
         assert_eq!(
-            header_line("title", "  Panne de sauvegarde  ", 120).ok().as_deref(),
+            header_line("title", "  Panne de sauvegarde  ", 120)
+                .ok()
+                .as_deref(),
             Some("Panne de sauvegarde")
         );
         assert!(header_line("title", "", 120).is_err());
@@ -421,7 +438,9 @@ mod tests {
             assert!(mail.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
             assert!(mail.html.contains("Tom &amp; &quot;Jerry&quot; &lt;b&gt;"));
             assert!(mail.text.contains("Tom & \"Jerry\" <b>"));
-            assert!(mail.html.contains("href=\"https://portal.example/account/messages\""));
+            assert!(mail
+                .html
+                .contains("href=\"https://portal.example/account/messages\""));
         }
     }
 
@@ -442,10 +461,17 @@ mod tests {
             "t",
             "a",
             "b",
-            vec![ServiceKind::Mailbox, ServiceKind::Mailbox, ServiceKind::BackupSpace],
+            vec![
+                ServiceKind::Mailbox,
+                ServiceKind::Mailbox,
+                ServiceKind::BackupSpace,
+            ],
         )
         .unwrap();
-        assert_eq!(parsed.services, vec![ServiceKind::BackupSpace, ServiceKind::Mailbox]);
+        assert_eq!(
+            parsed.services,
+            vec![ServiceKind::BackupSpace, ServiceKind::Mailbox]
+        );
     }
 
     #[test]

@@ -131,7 +131,12 @@ mod tests {
             );
         }
         assert_eq!(
-            compose(&mail("Hi", "a@example.ch\r\nBcc: v@e.com", "b"), None, &sender()).err(),
+            compose(
+                &mail("Hi", "a@example.ch\r\nBcc: v@e.com", "b"),
+                None,
+                &sender()
+            )
+            .err(),
             Some(ComposeError::HeaderInjection("To"))
         );
         assert!(matches!(
@@ -150,18 +155,28 @@ mod tests {
         .unwrap();
         let raw = message.formatted();
         let text = String::from_utf8_lossy(&raw);
-        assert!(text.contains("Message-ID: <outbox-42@example.ch>"), "{text}");
+        assert!(
+            text.contains("Message-ID: <outbox-42@example.ch>"),
+            "{text}"
+        );
         assert!(text.contains("multipart/alternative"));
         assert!(text.contains("text/plain"));
         assert!(text.contains("text/html"));
         for (index, byte) in raw.iter().enumerate() {
             match byte {
                 b'\r' => assert_eq!(raw.get(index + 1), Some(&b'\n'), "bare CR at {index}"),
-                b'\n' => assert_eq!(raw.get(index.wrapping_sub(1)), Some(&b'\r'), "bare LF at {index}"),
+                b'\n' => assert_eq!(
+                    raw.get(index.wrapping_sub(1)),
+                    Some(&b'\r'),
+                    "bare LF at {index}"
+                ),
                 _ => {}
             }
         }
-        assert!(text.contains("&lt;b&gt;"), "the HTML part escapes the text: {text}");
+        assert!(
+            text.contains("&lt;b&gt;"),
+            "the HTML part escapes the text: {text}"
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct MailSettings {
     pub smtp_password: Option<SecretString>,
     /// `PORTAL_MAIL_FROM`: the sender, `Name <address>` or a bare address; its domain names the Message-IDs.
     pub mail_from: String,
-    /// Connecting and each SMTP command give up after this long.
+    /// Sending one message (connect, TLS, every SMTP command) gives up after this long.
     pub smtp_timeout_secs: u64,
     /// `PORTAL_MAIL_WORKER=false` keeps this instance from sending (another instance sends).
     pub mail_worker: bool,

@@ -122,7 +122,9 @@ impl MailWorker {
             // Stopping, or too close to the lease's end to be sure of finishing before another worker may take it.
             if *stop.borrow() || lease_until - now <= timeout {
                 for untried in std::iter::once(mail).chain(rest.by_ref()) {
-                    self.store.release_mail(untried.id, &self.owner, now).await?;
+                    self.store
+                        .release_mail(untried.id, &self.owner, now)
+                        .await?;
                 }
                 break;
             }
@@ -154,19 +156,23 @@ impl MailWorker {
                 if self.store.mark_mail_sent(mail.id, &self.owner, now).await? {
                     tracing::info!(outbox = mail.id, kind = mail.kind.as_str(), "mail sent");
                 } else {
-                    tracing::warn!(outbox = mail.id, "mail sent after its lease ran out: it may go out twice");
+                    tracing::warn!(
+                        outbox = mail.id,
+                        "mail sent after its lease ran out: it may go out twice"
+                    );
                 }
                 Ok(Outcome::Settled)
             }
-            Err(DeliveryError::Permanent(reason)) => {
-                self.dead(mail, &reason).await?;
+            Err(error @ DeliveryError::Permanent(_)) => {
+                self.dead(mail, &error.to_string()).await?;
                 Ok(Outcome::Settled)
             }
-            Err(DeliveryError::Transient(reason)) => {
-                self.retry_later(mail, &reason).await?;
+            Err(error @ DeliveryError::Transient(_)) => {
+                self.retry_later(mail, &error.to_string()).await?;
                 Ok(Outcome::Settled)
             }
-            Err(DeliveryError::Unreachable(reason)) => {
+            Err(error @ DeliveryError::Unreachable(_)) => {
+                let reason = error.to_string();
                 self.retry_later(mail, &reason).await?;
                 Ok(Outcome::RelayDown(reason))
             }

@@ -118,7 +118,9 @@ impl SqlStore {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // Checkpointing is moved out of the commits (see `checkpoint_wal_in_background`).
+                .pragma("wal_autocheckpoint", "0");
             if let Some(parent) = options
                 .get_filename()
                 .parent()
@@ -132,6 +134,7 @@ impl SqlStore {
                 .connect_with(options)
                 .await
                 .map_err(ConnectError::Connect)?;
+            checkpoint_wal_in_background(pool.clone());
             Ok(Self::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(ConnectError::Connect)?;
@@ -167,6 +170,35 @@ impl SqlStore {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);
     }
+}
+
+/// How often the write-ahead log is copied back into the database file.
+const WAL_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// SQLite's automatic checkpoint runs inside whichever commit crosses its threshold, adding two fsyncs to that
+/// one commit: measured, it set the 99th percentile of access checks (which wait for their audit entry). The
+/// same passive checkpoint, run here every second, leaves commits alone; it never blocks readers or writers and
+/// ends with the pool.
+fn checkpoint_wal_in_background(pool: SqlitePool) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut ticks = tokio::time::interval(WAL_CHECKPOINT_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if pool.is_closed() {
+                return;
+            }
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+                if pool.is_closed() {
+                    return;
+                }
+                tracing::warn!(%error, "SQLite checkpoint failed; retrying");
+            }
+        }
+    });
 }
 
 pub(crate) fn map_error(error: sqlx::Error) -> StorageError {

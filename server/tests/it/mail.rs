@@ -16,8 +16,8 @@ use tokio::task::JoinHandle;
 
 use app::domain::{CustomerNumber, EmailAddress, Language};
 use app::ports::{
-    AccountStore, CustomerId, MailKind, NewCustomer, NewService, OutgoingMail, ServiceKind, Storage,
-    SystemClock,
+    AccountStore, CustomerId, MailKind, NewCustomer, NewService, OutgoingMail, ServiceKind,
+    Storage, SystemClock,
 };
 use server::mail::{MailSettings, MailWorker, SmtpTls};
 use server::storage::SqlStore;
@@ -90,7 +90,11 @@ impl MailDb {
             email: EmailAddress::parse(&email).unwrap(),
             phone: None,
             mobile: None,
-            language: if n % 2 == 1 { Language::Fr } else { Language::En },
+            language: if n % 2 == 1 {
+                Language::Fr
+            } else {
+                Language::En
+            },
             company: None,
             street: "Rue 1".into(),
             postcode: "1000".into(),
@@ -113,7 +117,10 @@ impl MailDb {
             subject: subject.into(),
             body_text: body.into(),
         };
-        self.store.queue_mail(&mail, chrono::Utc::now()).await.unwrap();
+        self.store
+            .queue_mail(&mail, chrono::Utc::now())
+            .await
+            .unwrap();
     }
 
     /// (id, recipient, status, attempts, last error) of every outbox row, in id order.
@@ -126,7 +133,10 @@ impl MailDb {
     }
 
     /// Waits until every outbox row is settled (sent or dead), at most `within`.
-    pub async fn settled(&self, within: Duration) -> Vec<(i64, String, String, i32, Option<String>)> {
+    pub async fn settled(
+        &self,
+        within: Duration,
+    ) -> Vec<(i64, String, String, i32, Option<String>)> {
         let settled = eventually(within, || async {
             let rows = self.outbox().await;
             rows.iter().all(|row| row.2 != "queued").then_some(rows)
@@ -153,12 +163,6 @@ impl RunningWorker {
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         self.task.await.expect("worker task");
-    }
-
-    /// Kills the worker where it stands, as a crash would.
-    pub async fn kill(self) {
-        self.task.abort();
-        let _ = self.task.await;
     }
 }
 

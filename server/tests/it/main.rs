@@ -18,6 +18,7 @@ mod auth_throttle;
 mod authz_matrix;
 mod cli;
 mod consent_portal;
+mod contact_lookup;
 mod http;
 mod mail;
 mod security;

@@ -371,3 +371,36 @@ on_both_backends!(
     a_corrupted_row_is_reported_not_passed_on,
     a_closed_database_is_unavailable,
 );
+
+/// SQLite's own checkpoint is turned off so that no commit pays for it; the portal's background checkpoint must
+/// still copy committed pages into the database file within seconds, or the write-ahead log would grow for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_commits_reach_the_database_file_within_seconds() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    store
+        .ensure_customer(&customer(1), &[], at(0))
+        .await
+        .unwrap();
+    // An immutable connection reads the database file alone, ignoring the write-ahead log.
+    let file_only = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db.data_dir.path().join("portal.db"))
+        .immutable(true);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let mut connection = sqlx::ConnectOptions::connect(&file_only).await.unwrap();
+        // Before the first checkpoint the file does not even hold the schema: "no such table" means not yet.
+        let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+            .fetch_one(&mut connection)
+            .await
+            .unwrap_or(0);
+        if customers == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the commit never reached the database file"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

@@ -30,4 +30,6 @@ pub use resource::{
     WebSpaceDomain,
 };
 pub use scope::{is_operational, ConsentDraft, ConsentScope, ScopeError};
-pub use text::{CallReference, CallerIdentification, CaseSubject, ReasonText, ScopeReadBack};
+pub use text::{
+    CallReference, CallerIdentification, CaseSubject, LookupReason, ReasonText, ScopeReadBack,
+};

@@ -94,6 +94,13 @@ bounded_text!(
     1000
 );
 bounded_text!(
+    /// Why support looks up a customer's contact data: the call or the ticket it is for. The customer reads it in
+    /// their access log.
+    LookupReason,
+    "reason",
+    200
+);
+bounded_text!(
     /// What a support case is about, as support summarises the customer's problem.
     CaseSubject,
     "subject",

@@ -3,12 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_location};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::api::{list_audit_log, AccessLog, VerifyAuditLog};
-use crate::ui::access_log::{
-    query_value, LogEntries, LogFilters, OlderLink, VerificationLine, FILTER_FIELDS,
-};
+use crate::ui::access_log::{LogEntries, LogFilters, OlderLink, VerificationLine, FILTER_FIELDS};
 use crate::ui::consent_parts::{action_error, returned_error, DoneNotice};
 use crate::ui::forms::ErrorSummary;
 
@@ -32,20 +30,24 @@ fn done_text(flag: &str) -> Option<&'static str> {
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let verify = ServerAction::<VerifyAuditLog>::new();
-    let location = use_location();
-    let value = |name: &'static str| query_value(name).get_untracked();
+    let query = use_query_map();
     let log = Resource::new(
-        move || (location.search.get(), verify.version().get()),
-        move |_| {
-            list_audit_log(
-                value("customer_number"),
-                value("resource"),
-                value("role"),
-                value("from"),
-                value("until"),
-                value("outcome"),
-                value("before"),
-            )
+        move || {
+            let filter = query.with(|query| {
+                (
+                    query.get("customer_number"),
+                    query.get("resource"),
+                    query.get("role"),
+                    query.get("from"),
+                    query.get("until"),
+                    query.get("outcome"),
+                    query.get("before"),
+                )
+            });
+            (filter, verify.version().get())
+        },
+        |((customer, resource, role, from, until, outcome, before), _)| {
+            list_audit_log(customer, resource, role, from, until, outcome, before)
         },
     );
     view! {

@@ -3,11 +3,13 @@
 //! privacy officer; the pages only show what they return.
 
 mod cases;
+mod contacts;
 mod new_request;
 mod oral_consent;
 mod queue;
 
 pub use cases::CasesPage;
+pub use contacts::ContactsPage;
 pub use new_request::NewRequestPage;
 pub use oral_consent::OralConsentPage;
 pub use queue::QueuePage;
@@ -24,6 +26,7 @@ fn SupportNav() -> impl IntoView {
             <A href="/staff/consents/new">"Nouvelle demande"</A>
             <A href="/staff/consents/oral">"Consentement oral"</A>
             <A href="/staff/cases">"Cas de support"</A>
+            <A href="/staff/contacts">"Identifier un appelant"</A>
         </nav>
     }
 }

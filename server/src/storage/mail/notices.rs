@@ -77,7 +77,11 @@ impl SqlStore {
         now: DateTime<Utc>,
     ) -> Result<(i64, u64), StorageError> {
         if notice.kind != MailKind::Incident {
-            return Err(InvalidInput::new("notice", "an incident's notice must be of kind incident").into());
+            return Err(InvalidInput::new(
+                "notice",
+                "an incident's notice must be of kind incident",
+            )
+            .into());
         }
         let services = incident
             .services

@@ -502,6 +502,11 @@ async fn only_a_privacy_officer_reads_the_whole_log_and_keeps_the_ledger(backend
     assert_eq!(ledger[0]["visible_to_customer"], true);
     let log = my_log(&customer, &[]).await;
     assert_eq!(log.entries[0].event, AuditEvent::DisclosureRecorded);
+    let detail = log.entries[0].detail.clone().unwrap();
+    assert!(
+        detail.contains("PE26.004217") && detail.contains("Identité du titulaire du contrat"),
+        "{detail}"
+    );
     let luca_browser = sign_in_customer(&app, OTHER_CUSTOMER).await;
     let theirs = my_log(&luca_browser, &[]).await;
     assert!(theirs

@@ -14,7 +14,9 @@ use server::mail::MailSettings;
 
 const WITHIN: Duration = Duration::from_secs(20);
 
-async fn messages_reach_the_sink_once_each_as_multipart_in_each_customers_language(backend: Backend) {
+async fn messages_reach_the_sink_once_each_as_multipart_in_each_customers_language(
+    backend: Backend,
+) {
     let Some(db) = MailDb::create(backend).await else {
         return;
     };
@@ -32,8 +34,12 @@ async fn messages_reach_the_sink_once_each_as_multipart_in_each_customers_langua
     assert_eq!(queued, 2);
     // A lone CR and a line holding only a dot: the body is normalised and dot-stuffed, and a strict server (the
     // sink refuses bare CR or LF with 554) takes it.
-    db.queue(&customer_email(1), "Security notice", "Line one\rline two\n.\nend")
-        .await;
+    db.queue(
+        &customer_email(1),
+        "Security notice",
+        "Line one\rline two\n.\nend",
+    )
+    .await;
     let sink = Sink::start(&[]);
     let worker = db.worker(&smtp_settings(sink.port));
 
@@ -70,18 +76,29 @@ async fn messages_reach_the_sink_once_each_as_multipart_in_each_customers_langua
     assert!(english_notice.contains("Retention <b>shortened</b> & clarified"));
 
     let ledger = db.store.ledger_of(french).await.unwrap();
-    assert_eq!(ledger.len(), 1, "the security notice had no customer: {ledger:?}");
+    assert_eq!(
+        ledger.len(),
+        1,
+        "the security notice had no customer: {ledger:?}"
+    );
     assert_eq!(ledger[0].status, MailStatus::Sent);
     assert!(ledger[0].sent_at.is_some());
-    assert!(ledger[0].body_text.as_deref().is_some_and(|body| body.contains("2027-01")));
+    assert!(ledger[0]
+        .body_text
+        .as_deref()
+        .is_some_and(|body| body.contains("2027-01")));
 }
 
 async fn without_an_smtp_relay_messages_become_eml_files(backend: Backend) {
     let Some(db) = MailDb::create(backend).await else {
         return;
     };
-    db.queue("someone@example.ch", "Sign-in address changed", "Hello,\n\nIt changed.\n")
-        .await;
+    db.queue(
+        "someone@example.ch",
+        "Sign-in address changed",
+        "Hello,\n\nIt changed.\n",
+    )
+    .await;
     let settings = MailSettings {
         mail_poll_millis: 50,
         ..MailSettings::default()
@@ -90,9 +107,18 @@ async fn without_an_smtp_relay_messages_become_eml_files(backend: Backend) {
     let rows = db.settled(WITHIN).await;
     worker.stop().await;
     assert_eq!(rows[0].2, "sent", "{rows:?}");
-    let file = db.db.data_dir.path().join("mail").join(format!("outbox-{:08}.eml", rows[0].0));
-    let message = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("{} missing", file.display()));
-    assert!(message.contains("Subject: Sign-in address changed"), "{message}");
+    let file = db
+        .db
+        .data_dir
+        .path()
+        .join("mail")
+        .join(format!("outbox-{:08}.eml", rows[0].0));
+    let message =
+        std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("{} missing", file.display()));
+    assert!(
+        message.contains("Subject: Sign-in address changed"),
+        "{message}"
+    );
     assert!(message.contains("To: someone@example.ch"));
     assert!(message.contains(&format!("Message-ID: <outbox-{}@localhost>", rows[0].0)));
     assert!(message.contains("multipart/alternative"));
@@ -102,8 +128,12 @@ async fn a_header_injection_is_refused_and_dead_lettered(backend: Backend) {
     let Some(db) = MailDb::create(backend).await else {
         return;
     };
-    db.queue("victim@example.ch", "Hello\r\nBcc: everyone@example.ch", "body")
-        .await;
+    db.queue(
+        "victim@example.ch",
+        "Hello\r\nBcc: everyone@example.ch",
+        "body",
+    )
+    .await;
     db.queue("fine@example.ch", "Hello", "body").await;
     let sink = Sink::start(&[]);
     let worker = db.worker(&smtp_settings(sink.port));
@@ -111,7 +141,10 @@ async fn a_header_injection_is_refused_and_dead_lettered(backend: Backend) {
     worker.stop().await;
     assert_eq!(rows[0].2, "dead", "{rows:?}");
     assert!(
-        rows[0].4.as_deref().is_some_and(|error| error.contains("refused") && error.contains("Subject")),
+        rows[0]
+            .4
+            .as_deref()
+            .is_some_and(|error| error.contains("refused") && error.contains("Subject")),
         "{rows:?}"
     );
     assert_eq!(rows[1].2, "sent");

@@ -3,14 +3,14 @@
 
 use super::MailDb;
 use crate::support::Backend;
+use app::domain::{EmailAddress, Role};
+use app::ports::NewStaff;
 use app::ports::{
     Affected, MailKind, MailPreferences, MailStatus, MailStore, ServiceKind, StaffId, Storage,
 };
 use app::usecases::notices::{
     announce_new_service, declare_incident, enqueue_terms_change_notice, IncidentText,
 };
-use app::domain::{EmailAddress, Role};
-use app::ports::NewStaff;
 
 const ORIGIN: &str = "http://portal.example";
 
@@ -33,7 +33,11 @@ async fn new_service_skips_those_who_turned_it_off_and_terms_reach_everyone(back
         return;
     };
     let dpo = officer(&db).await;
-    let (one, two, three) = (db.customer(1).await, db.customer(2).await, db.customer(3).await);
+    let (one, two, three) = (
+        db.customer(1).await,
+        db.customer(2).await,
+        db.customer(3).await,
+    );
     let now = chrono::Utc::now();
     let off = MailPreferences {
         new_service_announcements: false,
@@ -41,11 +45,24 @@ async fn new_service_skips_those_who_turned_it_off_and_terms_reach_everyone(back
     db.store.set_mail_preferences(two, off, now).await.unwrap();
     db.store.set_mail_preferences(two, off, now).await.unwrap();
     assert_eq!(db.store.mail_preferences(two).await.unwrap(), off);
-    assert!(db.store.mail_preferences(one).await.unwrap().new_service_announcements);
+    assert!(
+        db.store
+            .mail_preferences(one)
+            .await
+            .unwrap()
+            .new_service_announcements
+    );
 
-    let announced = announce_new_service(&db.store, "Object storage", "S3 in Geneva", dpo, ORIGIN, now)
-        .await
-        .unwrap();
+    let announced = announce_new_service(
+        &db.store,
+        "Object storage",
+        "S3 in Geneva",
+        dpo,
+        ORIGIN,
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(announced, 2);
     let terms = enqueue_terms_change_notice(&db.store, "2027-01", "Shorter retention", ORIGIN, now)
         .await
@@ -59,11 +76,20 @@ async fn new_service_skips_those_who_turned_it_off_and_terms_reach_everyone(back
         kinds(db.store.ledger_of(one).await.unwrap()),
         vec![MailKind::TermsChange, MailKind::NewService]
     );
-    assert_eq!(kinds(db.store.ledger_of(two).await.unwrap()), vec![MailKind::TermsChange]);
+    assert_eq!(
+        kinds(db.store.ledger_of(two).await.unwrap()),
+        vec![MailKind::TermsChange]
+    );
     let ledger = db.store.ledger_of(three).await.unwrap();
-    assert_eq!(ledger[1].subject, "Nouveau service : Object storage", "customer 3 reads French");
+    assert_eq!(
+        ledger[1].subject, "Nouveau service : Object storage",
+        "customer 3 reads French"
+    );
     assert_eq!(ledger[1].status, MailStatus::Queued);
-    assert!(ledger[1].body_text.as_deref().is_some_and(|body| body.contains("S3 in Geneva")));
+    assert!(ledger[1]
+        .body_text
+        .as_deref()
+        .is_some_and(|body| body.contains("S3 in Geneva")));
 
     // Turning announcements back on, and the schema refusing to let anything else be turned off.
     let on = MailPreferences {
@@ -110,8 +136,16 @@ async fn an_incident_reaches_the_customers_of_a_service_or_of_a_list(backend: Ba
     .await
     .unwrap();
     assert_eq!(count, 2);
-    assert_eq!(db.store.incidents_of(customers[1]).await.unwrap()[0].id, incident);
-    assert!(db.store.incidents_of(customers[0]).await.unwrap().is_empty());
+    assert_eq!(
+        db.store.incidents_of(customers[1]).await.unwrap()[0].id,
+        incident
+    );
+    assert!(db
+        .store
+        .incidents_of(customers[0])
+        .await
+        .unwrap()
+        .is_empty());
 
     let (_, listed) = declare_incident(
         &db.store,
@@ -135,7 +169,10 @@ async fn an_incident_reaches_the_customers_of_a_service_or_of_a_list(backend: Ba
     }
     let english = db.store.ledger_of(customers[1]).await.unwrap();
     assert_eq!(english[0].subject, "Incident: Backup node lost");
-    assert!(english[0].body_text.as_deref().is_some_and(|body| body.contains("What it means for you")));
+    assert!(english[0]
+        .body_text
+        .as_deref()
+        .is_some_and(|body| body.contains("What it means for you")));
 }
 
 on_both_backends!(

@@ -32,12 +32,16 @@ impl Sink {
             .expect("python3 runs the SMTP sink (install aiosmtpd: bash .ci/setup)");
         let stdout = child.stdout.take().expect("sink stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("sink output");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("sink output");
         let port = line
             .trim()
             .strip_prefix("READY ")
             .and_then(|port| port.parse().ok())
-            .unwrap_or_else(|| panic!("the SMTP sink did not start (is aiosmtpd installed?): {line:?}"));
+            .unwrap_or_else(|| {
+                panic!("the SMTP sink did not start (is aiosmtpd installed?): {line:?}")
+            });
         Self { port, dir, child }
     }
 
@@ -66,10 +70,6 @@ impl Sink {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-    }
-
-    pub fn stop(mut self) {
-        self.kill();
     }
 
     fn kill(&mut self) {
