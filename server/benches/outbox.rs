@@ -117,7 +117,7 @@ async fn load_customers(store: &SqlStore, count: u64) {
                     query = query
                         .bind(format!("C-{n:06}"))
                         .bind(format!("customer{n}@bench.example.ch"))
-                        .bind(if n % 2 == 0 { "en" } else { "fr" });
+                        .bind(if n.is_multiple_of(2) { "en" } else { "fr" });
                 }
                 query.execute($pool).await.unwrap();
             }};

@@ -1,22 +1,27 @@
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::AppError;
 
+/// The incident form's fields, as named in the page; each service is a checkbox, present only when ticked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentForm {
+    pub title: String,
+    pub what_happened: String,
+    pub what_it_means: String,
+    pub web_space: Option<String>,
+    pub backup_space: Option<String>,
+    pub mailbox: Option<String>,
+    /// `services`: every customer with one of the ticked services; `list`: the customers in `customer_numbers`.
+    pub audience: String,
+    /// Customer numbers separated by spaces, commas or lines.
+    pub customer_numbers: Option<String>,
+}
+
 /// The privacy officer declares an incident: what happened, what it means for the customer, the services affected,
-/// and who it concerns (`audience` = `services`: every customer with one of the ticked services; `list`: the customer
-/// numbers given, separated by spaces, commas or lines). Each of them sees it in the portal and is mailed a notice.
+/// and who it concerns. Each of them sees it in the portal and is mailed a notice.
 #[server(prefix = "/sf", endpoint = "declare-incident")]
-#[allow(clippy::too_many_arguments)] // one argument per form field
-pub async fn declare_incident(
-    title: String,
-    what_happened: String,
-    what_it_means: String,
-    web_space: Option<String>,
-    backup_space: Option<String>,
-    mailbox: Option<String>,
-    audience: String,
-    customer_numbers: Option<String>,
-) -> Result<(), AppError> {
+pub async fn declare_incident(#[server(flatten)] form: IncidentForm) -> Result<(), AppError> {
     use super::consent_flows::*;
     use super::context::*;
     use crate::auth::guard::AsPrivacyOfficer;
@@ -29,6 +34,16 @@ pub async fn declare_incident(
 
     let context = app_context()?;
     let officer = require_role::<AsPrivacyOfficer>(&context).await?;
+    let IncidentForm {
+        title,
+        what_happened,
+        what_it_means,
+        web_space,
+        backup_space,
+        mailbox,
+        audience,
+        customer_numbers,
+    } = form;
     let services: Vec<ServiceKind> = [
         (web_space, ServiceKind::WebSpace),
         (backup_space, ServiceKind::BackupSpace),

@@ -34,6 +34,6 @@ pub async fn list_audit_log(
     };
     let filter = filter(input, customer)?;
     let mut log = page(&context, &filter, None, cursor(before)?).await?;
-    log.can_verify = use_context::<std::sync::Arc<dyn crate::ports::AuditVerifier>>().is_some();
+    log.can_verify = true;
     Ok(log)
 }

@@ -64,7 +64,7 @@ pub use consent_views::{
     CaseRef, CaseView, ConsentQueue, CustomerLabel, GrantSource, GrantSummary, MyConsents,
     OneGrant, RequestView, ResourceLabel, StaffLabel,
 };
-pub use declare_incident::{declare_incident, DeclareIncident};
+pub use declare_incident::{declare_incident, DeclareIncident, IncidentForm};
 pub use deny_request::{deny_request, DenyRequest};
 pub use disable_second_factor::{disable_second_factor, DisableSecondFactor};
 pub use end_session::{end_session, EndSession};

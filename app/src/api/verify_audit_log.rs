@@ -8,18 +8,14 @@ use super::AppError;
 pub async fn verify_audit_log() -> Result<(), AppError> {
     use super::context::*;
     use crate::auth::guard::AsPrivacyOfficer;
-    use crate::ports::AuditVerifier;
-    use std::sync::Arc;
 
     let context = app_context()?;
     require_role::<AsPrivacyOfficer>(&context).await?;
-    // The server provides the verifier as context; without it there is nothing to run, which is its fault.
-    let Some(verifier) = use_context::<Arc<dyn AuditVerifier>>() else {
-        return fail(internal(
-            "no audit verifier is provided to server functions",
-        ));
-    };
-    verifier.verify_now().await.map_err(internal)?;
+    context
+        .audit_verifier
+        .verify_now()
+        .await
+        .map_err(internal)?;
     go_to("/privacy/log?done=verified");
     Ok(())
 }

@@ -130,7 +130,7 @@ impl ChainWalk {
             .into_iter()
             .filter(|(id, _)| *id > last_id)
             .collect();
-        ahead.sort_by(|a, b| b.0.cmp(&a.0));
+        ahead.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
         Self {
             previous,
             last_id,

@@ -28,7 +28,7 @@ fn area_of(path: &str) -> Option<Area> {
     let within = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     if within("/account") {
         Some(Area::Customer)
-    } else if within("/staff") {
+    } else if within("/staff") || within("/privacy") {
         Some(Area::Staff)
     } else if within("/security") {
         Some(Area::SignedIn)

@@ -120,7 +120,8 @@ impl SqlStore {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 // Checkpointing is moved out of the commits (see `checkpoint_wal_in_background`).
-                .pragma("wal_autocheckpoint", "0");
+                .pragma("wal_autocheckpoint", "0")
+                .pragma("journal_size_limit", WAL_SIZE_LIMIT_BYTES.to_string());
             if let Some(parent) = options
                 .get_filename()
                 .parent()
@@ -174,11 +175,17 @@ impl SqlStore {
 
 /// How often the write-ahead log is copied back into the database file.
 const WAL_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// Past this many frames (4 KiB pages: 64 MiB) the log is restarted even if writers must wait for it.
+const WAL_RESTART_FRAMES: i64 = 16_384;
+/// What the log file is cut back to after a restart.
+const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
 
 /// SQLite's automatic checkpoint runs inside whichever commit crosses its threshold, adding two fsyncs to that
 /// one commit: measured, it set the 99th percentile of access checks (which wait for their audit entry). The
-/// same passive checkpoint, run here every second, leaves commits alone; it never blocks readers or writers and
-/// ends with the pool.
+/// same passive checkpoint, run here every second, leaves commits alone and never blocks anyone. A passive
+/// checkpoint alone cannot bring the log back to its start while writers never pause (measured: 32 GB of log
+/// for a 1.4 GB database under a sustained bulk load), so once the log is long a restarting checkpoint makes the
+/// writers wait for that moment. The task ends with the pool.
 fn checkpoint_wal_in_background(pool: SqlitePool) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return;
@@ -191,7 +198,20 @@ fn checkpoint_wal_in_background(pool: SqlitePool) {
             if pool.is_closed() {
                 return;
             }
-            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            let passive: Result<(i64, i64, i64), _> =
+                sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                    .fetch_one(&pool)
+                    .await;
+            let outcome = match passive {
+                Ok((_, frames, _)) if frames > WAL_RESTART_FRAMES => {
+                    sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+                        .execute(&pool)
+                        .await
+                        .map(drop)
+                }
+                other => other.map(drop),
+            };
+            if let Err(error) = outcome {
                 if pool.is_closed() {
                     return;
                 }

@@ -77,7 +77,7 @@ impl MailDb {
             kind: ServiceKind::Mailbox,
             name: email.clone(),
         }];
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             services.push(NewService {
                 kind: ServiceKind::BackupSpace,
                 name: format!("backup-{n}"),

@@ -1,7 +1,7 @@
 //! Support cases, and who a resource belongs to.
 
-use crate::storage::audit::{append_audit, AuditValues};
 use super::rows::{select_cases, CaseRow};
+use crate::storage::audit::{append_audit, AuditValues};
 use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
 use app::domain::consent::{ResourceId, SupportCaseId};
 use app::ports::{

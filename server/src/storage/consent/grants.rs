@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::storage::audit::{append_audit, AuditValues};
 use super::rows::{select_grants, GrantRow};
+use crate::storage::audit::{append_audit, AuditValues};
 use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
 use app::domain::consent::{GrantId, GrantTerms, ResourceId};
 use app::ports::{AuditBasis, AuditEntry, CustomerId, GrantRecord, Receipt, StaffId, StorageError};

@@ -1,7 +1,6 @@
 //! Consent storage: support cases, requests, grants, the audit log of consent and access, reported accesses and
 //! service tokens. Every change is written in one transaction with its audit entry.
 
-
 mod cases;
 mod grants;
 mod requests;

@@ -1,8 +1,8 @@
 //! Consent requests and their one answer.
 
-use crate::storage::audit::{append_audit, AuditValues};
 use super::grants::insert_grant;
 use super::rows::{select_requests, RequestRow, StateColumns};
+use crate::storage::audit::{append_audit, AuditValues};
 use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
 use app::domain::consent::{
     ConsentRequest, ConsentRequestId, GrantId, GrantTerms, RequestStateKind,
