@@ -46,7 +46,10 @@ pub async fn open_store(settings: &Settings) -> Result<SqlStore, storage::Connec
         .await
         .map_err(storage::ConnectError::Seal)?;
     if sealed > 0 {
-        tracing::info!(entries = sealed, "audit entries from before the hash chain sealed into it");
+        tracing::info!(
+            entries = sealed,
+            "audit entries from before the hash chain sealed into it"
+        );
     }
     Ok(store)
 }

@@ -12,8 +12,8 @@ pub mod staff;
 pub mod throttle;
 
 pub use audit_event::AuditEvent;
-pub use disclosure::DisclosureId;
 pub use customer::{CustomerNumber, EmailAddress, Language, PhoneNumber};
+pub use disclosure::DisclosureId;
 pub use password::NewPassword;
 pub use security_event::SecurityEventKind;
 pub use staff::Role;

@@ -49,7 +49,10 @@ impl SecurityEventKind {
     pub const fn is_refusal(self) -> bool {
         matches!(
             self,
-            Self::LoginFailed | Self::LoginThrottled | Self::SecondFactorFailed | Self::AuthorizationRefused
+            Self::LoginFailed
+                | Self::LoginThrottled
+                | Self::SecondFactorFailed
+                | Self::AuthorizationRefused
         )
     }
 

@@ -179,8 +179,14 @@ impl Fixture {
     pub async fn drop_audit_triggers(&self) {
         match &self.store {
             SqlStore::Sqlite(pool) => {
-                for trigger in ["audit_log_is_append_only_update", "audit_log_is_append_only_delete"] {
-                    sqlx::query(&format!("DROP TRIGGER {trigger}")).execute(pool).await.unwrap();
+                for trigger in [
+                    "audit_log_is_append_only_update",
+                    "audit_log_is_append_only_delete",
+                ] {
+                    sqlx::query(&format!("DROP TRIGGER {trigger}"))
+                        .execute(pool)
+                        .await
+                        .unwrap();
                 }
             }
             SqlStore::Postgres(pool) => {

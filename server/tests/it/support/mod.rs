@@ -245,7 +245,9 @@ impl TestApp {
             let _ = shutdown.send(());
         }
         let task = self.task.take().expect("server task");
-        task.await.expect("server task panicked").expect("server stopped cleanly");
+        task.await
+            .expect("server task panicked")
+            .expect("server stopped cleanly");
         self.db
     }
 }
