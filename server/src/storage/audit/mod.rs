@@ -148,17 +148,20 @@ impl SqlStore {
 
     /// Entries after `after`, oldest first, for walking the chain in chunks.
     pub async fn audit_chain_after(&self, after: i64) -> Result<Vec<AuditRow>, StorageError> {
-        on_pool!(self, pool => {
-            sqlx::query_as(concat!(
-                "SELECT id, entry_hash, ", audit_columns!(), " FROM audit_log ",
+        match self {
+            Self::Sqlite(pool) => sqlite_chain_after(pool, after).await,
+            Self::Postgres(pool) => sqlx::query_as(concat!(
+                "SELECT id, entry_hash, ",
+                audit_columns!(),
+                " FROM audit_log ",
                 "WHERE id > $1 ORDER BY id LIMIT $2"
             ))
             .bind(after)
             .bind(i64::from(CHAIN_CHUNK))
             .fetch_all(pool)
             .await
-        })
-        .map_err(map_error)
+            .map_err(map_error),
+        }
     }
 
     /// The last entry's id and hash, as the writer's head row says.
@@ -233,4 +236,85 @@ impl SqlStore {
             }
         }
     }
+}
+
+/// One entry as `json_array` spells it: the columns in [`audit_columns!`] order after the id and the hex hash.
+#[derive(serde::Deserialize)]
+struct JsonRow(
+    i64,
+    Option<String>,
+    String,
+    i32,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// sqlx hands SQLite rows over one by one from its worker thread, which capped verification at about 78,000
+/// entries a second (measured on 10 million); one JSON document per chunk crosses over once and parses several
+/// times faster. Times are read as sqlx writes them (RFC 3339), or as SQLite's own `datetime` form.
+async fn sqlite_chain_after(
+    pool: &sqlx::SqlitePool,
+    after: i64,
+) -> Result<Vec<AuditRow>, StorageError> {
+    let json: Option<String> = sqlx::query_scalar(concat!(
+        "SELECT json_group_array(json_array(id, hex(entry_hash), ",
+        audit_columns!(),
+        ")) FROM (SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2)"
+    ))
+    .bind(after)
+    .bind(i64::from(CHAIN_CHUNK))
+    .fetch_one(pool)
+    .await
+    .map_err(map_error)?;
+    let corrupt = |reason| crate::storage::consent::rows::corrupt("audit entry", reason);
+    let rows: Vec<JsonRow> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+        .map_err(|_| corrupt("cannot be read back"))?;
+    let mut rows = rows
+        .into_iter()
+        .map(|row| {
+            let occurred_at = chrono::DateTime::parse_from_rfc3339(&row.2)
+                .or_else(|_| chrono::DateTime::parse_from_str(&row.2, "%Y-%m-%d %H:%M:%S%.f%:z"))
+                .map_err(|_| corrupt("has an unreadable time"))?
+                .with_timezone(&Utc);
+            let entry_hash = row
+                .1
+                .map(|text| hex::decode(text).map_err(|_| corrupt("has an unreadable hash")))
+                .transpose()?;
+            Ok(AuditRow {
+                id: row.0,
+                entry_hash,
+                occurred_at,
+                event_code: row.3,
+                actor_kind: row.4,
+                actor_customer_id: row.5,
+                actor_staff_id: row.6,
+                actor_roles: row.7,
+                customer_id: row.8,
+                resource: row.9,
+                action: row.10,
+                basis_kind: row.11,
+                basis_ref: row.12,
+                basis_rule: row.13,
+                outcome: row.14,
+                source_kind: row.15,
+                source_name: row.16,
+                detail: row.17,
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    // An aggregate's order is not promised by SQL; the chain's is the ids'.
+    rows.sort_unstable_by_key(|row| row.id);
+    Ok(rows)
 }
