@@ -56,17 +56,25 @@ pub async fn verify_stored(
     let checkpoints = checkpoint::read_all(&settings.checkpoint_path(data_dir))?;
     let (outcome, reached) =
         verify::verify_from(store, &checkpoints, &key, Position::START).await?;
-    let status = VerificationStatus {
+    let status = status_of(outcome.as_ref().err(), reached, now);
+    store.record_verification(&status).await?;
+    Ok(status)
+}
+
+fn status_of(
+    broken: Option<&app::domain::audit_chain::Broken>,
+    reached: Position,
+    now: chrono::DateTime<chrono::Utc>,
+) -> VerificationStatus {
+    VerificationStatus {
         finished_at: now,
         verified_through: reached.last_id,
         entries_checked: reached.checked,
-        problem: outcome.err().map(|broken| VerificationProblem {
+        problem: broken.map(|broken| VerificationProblem {
             entry: broken.entry,
-            reason: broken.reason,
+            reason: broken.reason.clone(),
         }),
-    };
-    store.record_verification(&status).await?;
-    Ok(status)
+    }
 }
 
 #[derive(Debug)]
@@ -138,15 +146,7 @@ impl Auditor {
         let checkpoints = checkpoint::read_all(&self.checkpoint_path)?;
         let (outcome, reached) =
             verify::verify_from(&self.store, &checkpoints, &self.key.verifying_key(), from).await?;
-        let status = VerificationStatus {
-            finished_at: self.clock.now(),
-            verified_through: reached.last_id,
-            entries_checked: reached.checked,
-            problem: outcome.as_ref().err().map(|broken| VerificationProblem {
-                entry: broken.entry,
-                reason: broken.reason.clone(),
-            }),
-        };
+        let status = status_of(outcome.as_ref().err(), reached, self.clock.now());
         state.verified = match outcome {
             Ok(_) => Some(reached),
             // Walk again from the start next time: the finding must not be skipped over.

@@ -69,21 +69,6 @@ fn auditor(db: &TestDb, store: &SqlStore) -> Auditor {
     .unwrap()
 }
 
-async fn drop_triggers(store: &SqlStore) {
-    let statements: &[&str] = match store.backend() {
-        server::storage::Backend::Sqlite => &[
-            "DROP TRIGGER audit_log_is_append_only_update",
-            "DROP TRIGGER audit_log_is_append_only_delete",
-        ],
-        server::storage::Backend::Postgres => {
-            &["DROP TRIGGER audit_log_is_append_only ON audit_log"]
-        }
-    };
-    for statement in statements {
-        execute(store, statement).await.unwrap();
-    }
-}
-
 async fn execute(store: &SqlStore, sql: &str) -> Result<u64, sqlx::Error> {
     match store {
         SqlStore::Sqlite(pool) => sqlx::query(sql)
@@ -154,7 +139,7 @@ async fn a_flipped_entry_fails_verification(backend: Backend) {
     let Some((db, store)) = signed_log(backend).await else {
         return;
     };
-    drop_triggers(&store).await;
+    crate::support::drop_audit_triggers(&store).await;
     execute(&store, "UPDATE audit_log SET outcome = 'denied', basis_kind = 'refused', basis_rule = 'no-grant' WHERE id = 7")
         .await
         .unwrap();
@@ -165,7 +150,7 @@ async fn a_deleted_entry_fails_verification(backend: Backend) {
     let Some((db, store)) = signed_log(backend).await else {
         return;
     };
-    drop_triggers(&store).await;
+    crate::support::drop_audit_triggers(&store).await;
     assert_eq!(
         execute(&store, "DELETE FROM audit_log WHERE id = 4")
             .await
@@ -179,7 +164,7 @@ async fn reordered_entries_fail_verification(backend: Backend) {
     let Some((db, store)) = signed_log(backend).await else {
         return;
     };
-    drop_triggers(&store).await;
+    crate::support::drop_audit_triggers(&store).await;
     // Entries 5 and 6 swap places, hashes and all.
     for sql in [
         "UPDATE audit_log SET id = 1000 WHERE id = 5",
@@ -195,7 +180,7 @@ async fn a_truncated_log_fails_verification(backend: Backend) {
     let Some((db, store)) = signed_log(backend).await else {
         return;
     };
-    drop_triggers(&store).await;
+    crate::support::drop_audit_triggers(&store).await;
     // The last three entries go, and the head row is made to agree: the chain itself is consistent.
     execute(&store, "DELETE FROM audit_log WHERE id > 9")
         .await

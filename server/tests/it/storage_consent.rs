@@ -175,27 +175,8 @@ impl Fixture {
         .unwrap();
     }
 
-    /// Removes the audit log's append-only triggers, as an intruder with the database owner's rights could.
     pub async fn drop_audit_triggers(&self) {
-        match &self.store {
-            SqlStore::Sqlite(pool) => {
-                for trigger in [
-                    "audit_log_is_append_only_update",
-                    "audit_log_is_append_only_delete",
-                ] {
-                    sqlx::query(&format!("DROP TRIGGER {trigger}"))
-                        .execute(pool)
-                        .await
-                        .unwrap();
-                }
-            }
-            SqlStore::Postgres(pool) => {
-                sqlx::query("DROP TRIGGER audit_log_is_append_only ON audit_log")
-                    .execute(pool)
-                    .await
-                    .unwrap();
-            }
-        }
+        crate::support::drop_audit_triggers(&self.store).await;
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

@@ -178,6 +178,11 @@ impl SqlStore {
     /// Hashes the entries written before the log became a chain, in id order, once. Entries appended since then
     /// are hashed by their writer and never reach this.
     pub async fn seal_unhashed_audit_entries(&self) -> Result<u64, StorageError> {
+        // Unhashed entries exist only while the head has no hash (the writer refuses to append then): checking the
+        // head spares every start-up a scan of the whole log.
+        if let (_, Some(_)) | (0, None) = self.audit_head().await? {
+            return Ok(0);
+        }
         let mut sealed = 0_u64;
         loop {
             let done = in_write_tx!(self, tx => {

@@ -252,6 +252,29 @@ impl TestApp {
     }
 }
 
+/// Removes the audit log's append-only triggers, as an intruder with the database owner's rights could.
+pub async fn drop_audit_triggers(store: &SqlStore) {
+    match store {
+        SqlStore::Sqlite(pool) => {
+            for trigger in [
+                "audit_log_is_append_only_update",
+                "audit_log_is_append_only_delete",
+            ] {
+                sqlx::query(&format!("DROP TRIGGER {trigger}"))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+        }
+        SqlStore::Postgres(pool) => {
+            sqlx::query("DROP TRIGGER audit_log_is_append_only ON audit_log")
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    }
+}
+
 /// Declares each listed async test once per backend: `sqlite::name` and `postgres::name`.
 /// Each test function takes the backend and returns nothing.
 #[macro_export]
