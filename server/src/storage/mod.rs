@@ -42,13 +42,13 @@ macro_rules! in_write_tx {
             $crate::storage::SqlStore::Sqlite(pool) => {
                 // SQLite upgrades a deferred transaction's lock only at its first write, and fails with "database is
                 // locked" when another writer got there first; taking the lock up front makes writers queue instead.
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err($crate::storage::map_error)?;
+                let mut $tx = $crate::storage::begin_detached(pool, "BEGIN IMMEDIATE").await?;
                 let value = $body;
                 $tx.commit().await.map_err($crate::storage::map_error)?;
                 value
             }
             $crate::storage::SqlStore::Postgres(pool) => {
-                let mut $tx = pool.begin().await.map_err($crate::storage::map_error)?;
+                let mut $tx = $crate::storage::begin_detached(pool, "BEGIN").await?;
                 let value = $body;
                 $tx.commit().await.map_err($crate::storage::map_error)?;
                 value
@@ -107,6 +107,43 @@ pub enum ConnectError {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// Starts a transaction on a task of its own. sqlx 0.8 is not cancel-safe while BEGIN runs (launchbadge/sqlx#4393 on
+/// PostgreSQL; on SQLite, the check that follows a custom BEGIN): a caller dropped at that moment (a client hanging
+/// up, an aborted task) leaves the connection inside a transaction that nothing ends, and the pool hands it to the
+/// next borrower: double sends and lost updates on PostgreSQL, SQLite's only write lock held for ever. On its own task
+/// BEGIN always finishes, and a transaction that nobody receives is dropped, which rolls it back.
+pub(crate) async fn begin_detached<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    statement: &'static str,
+) -> Result<sqlx::Transaction<'static, DB>, StorageError> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with(statement).await })
+        .await
+        .map_err(|stopped| StorageError::Unavailable(Box::new(stopped)))?
+        .map_err(map_error)
+}
+
+/// Keeps a connection for the pool only if no transaction is left open on it. sqlx 0.8 leaves one open when the
+/// future of `begin_with("BEGIN IMMEDIATE")` is dropped after the BEGIN ran (a client hanging up mid-request, a server
+/// task aborted): that connection would then hold SQLite's single write lock for ever and stop every writer.
+/// A transaction dropped the ordinary way has its ROLLBACK queued: the ping lets it run before the depth is judged.
+async fn leaves_no_transaction_open(
+    connection: &mut sqlx::SqliteConnection,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if !connection.is_in_transaction() {
+        return Ok(true);
+    }
+    connection.ping().await?;
+    let clean = !connection.is_in_transaction();
+    if !clean {
+        tracing::warn!(
+            "closing a database connection left inside a transaction by a cancelled request"
+        );
+    }
+    Ok(clean)
+}
+
 impl SqlStore {
     /// Connects without migrating; see [`SqlStore::migrate`].
     pub async fn connect(url: &SecretString, max_connections: u32) -> Result<Self, ConnectError> {
@@ -132,6 +169,7 @@ impl SqlStore {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(15))
+                .after_release(|connection, _| Box::pin(leaves_no_transaction_open(connection)))
                 .connect_with(options)
                 .await
                 .map_err(ConnectError::Connect)?;

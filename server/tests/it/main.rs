@@ -22,5 +22,6 @@ mod contact_lookup;
 mod http;
 mod mail;
 mod security;
+mod storage_cancellation;
 mod storage_conformance;
 mod storage_consent;
