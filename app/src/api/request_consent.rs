@@ -85,35 +85,17 @@ pub async fn request_consent(#[server(flatten)] form: ConsentRequestForm) -> Res
             reason.code
         ),
     );
+    // The customer is told in the same transaction: a request nobody hears of could only expire unanswered.
+    let notice = crate::usecases::consent_notices::request_notice(
+        &customer,
+        &request,
+        &context.auth.public_origin,
+    );
     let id = context
         .store
-        .create_request(customer.id, staff.staff(), &request, &audit)
+        .create_request(customer.id, staff.staff(), &request, &audit, &notice)
         .await
         .map_err(internal)?;
-
-    let link = format!("{}/account/consents", context.auth.public_origin);
-    let until = request.answer_by().format("%d.%m.%Y %H:%M UTC");
-    let notice = mail_to(
-        &customer,
-        (
-            "Demande d’accès à vos données".to_owned(),
-            format!(
-                "Bonjour,\n\nNotre équipe demande votre accord pour accéder à {resource} ({actions}).\nMotif : {}\n\nVous pouvez accepter, raccourcir la durée ou refuser jusqu’au {until} :\n{link}\n\nSans réponse de votre part, la demande expire et personne n’accède à vos données.\n",
-                reason.text
-            ),
-        ),
-        (
-            "Request for access to your data".to_owned(),
-            format!(
-                "Hello,\n\nOur team asks for your consent to access {resource} ({actions}).\nReason: {}\n\nYou may approve, shorten the duration or deny until {until}:\n{link}\n\nWithout your answer the request expires and nobody accesses your data.\n",
-                reason.text
-            ),
-        ),
-    );
-    // The request stands and the customer sees it in the portal even if the mail cannot be queued now.
-    if let Err(error) = context.store.queue_mail(&notice, now).await {
-        tracing::error!(%error, request = %id, "could not queue the consent request notice");
-    }
     go_to(&format!("/staff/consents?done=requested&request={id}"));
     Ok(())
 }

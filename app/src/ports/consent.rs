@@ -199,6 +199,7 @@ pub trait ConsentStore: Send + Sync {
         requested_by: StaffId,
         request: &ConsentRequest,
         audit: &AuditEntry,
+        notice: &OutgoingMail,
     ) -> Result<ConsentRequestId, StorageError>;
 
     async fn consent_request(

@@ -16,8 +16,8 @@ use app::domain::consent::{
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress, Language, Role};
 use app::ports::{
-    Actor, AuditBasis, AuditEntry, ConsentStore, CustomerId, EventSource, NewCustomer, NewService,
-    NewStaff, NewSupportCase, ServiceKind, StaffId, Storage, SupportCase,
+    Actor, AuditBasis, AuditEntry, ConsentStore, CustomerId, EventSource, MailKind, NewCustomer,
+    NewService, NewStaff, NewSupportCase, OutgoingMail, ServiceKind, StaffId, Storage, SupportCase,
 };
 use server::storage::SqlStore;
 
@@ -119,6 +119,18 @@ pub async fn fixture(backend: Backend) -> Option<Fixture> {
 }
 
 impl Fixture {
+    /// The notice a consent request sends the first customer.
+    pub fn request_notice(&self) -> OutgoingMail {
+        OutgoingMail {
+            kind: MailKind::Consent,
+            to: EmailAddress::parse("jeanne@boulangerie-favre.ch").unwrap(),
+            customer: Some(self.customer),
+            language: Language::Fr,
+            subject: "Demande d’accès à vos données".into(),
+            body_text: "Répondre : https://portal.example/account/consents".into(),
+        }
+    }
+
     /// An entry by the support agent about the first customer.
     pub fn by_support(&self, event: AuditEvent, at: DateTime<Utc>) -> AuditEntry {
         AuditEntry {

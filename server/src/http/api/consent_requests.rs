@@ -12,6 +12,7 @@ use app::domain::consent::{
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress};
 use app::ports::{Actor, AuditBasis, AuditEntry, EventSource};
+use app::usecases::consent_notices::request_notice;
 
 use super::access_checks::ActionName;
 use super::auth::{Authorized, ConsentRequests};
@@ -168,8 +169,9 @@ pub async fn open(
         source: EventSource::Service(service.caller.name.clone()),
         detail: None,
     };
+    let notice = request_notice(&customer, &opened, &state.portal_origin);
     let id = store
-        .create_request(customer.id, staff.id, &opened, &audit)
+        .create_request(customer.id, staff.id, &opened, &audit, &notice)
         .await
         .map_err(|error| ApiError::unavailable(&error))?;
     Ok((

@@ -44,6 +44,8 @@ pub struct ApiState {
     pub directory: Arc<CachedDirectory>,
     /// How long a customer has to answer a consent request, as configured for the portal's own screens.
     pub answer_window: AnswerWindow,
+    /// Where customers answer: the link in the notice a new consent request sends them.
+    pub portal_origin: Arc<str>,
 }
 
 /// Declares the routes once, for the router and for the test that holds the OpenAPI document to them.
@@ -74,6 +76,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: &AppContext) -> Router<S> {
         tokens: Arc::default(),
         directory: Arc::new(CachedDirectory::new(Arc::clone(&app.store))),
         answer_window: app.consent_answer_window,
+        portal_origin: Arc::from(app.auth.public_origin.as_str()),
     };
     routes()
         .fallback(|| async { error::not_found() })

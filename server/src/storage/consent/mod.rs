@@ -15,8 +15,8 @@ use app::domain::consent::{
     ConsentRequest, ConsentRequestId, GrantId, GrantTerms, ResourceId, SupportCaseId,
 };
 use app::ports::{
-    AuditEntry, ConsentStore, CustomerId, GrantRecord, NewSupportCase, Receipt, RequestRecord,
-    ServiceToken, SettleError, StaffId, StorageError, SupportCase,
+    AuditEntry, ConsentStore, CustomerId, GrantRecord, NewSupportCase, OutgoingMail, Receipt,
+    RequestRecord, ServiceToken, SettleError, StaffId, StorageError, SupportCase,
 };
 
 #[async_trait]
@@ -60,8 +60,9 @@ impl ConsentStore for SqlStore {
         requested_by: StaffId,
         request: &ConsentRequest,
         audit: &AuditEntry,
+        notice: &OutgoingMail,
     ) -> Result<ConsentRequestId, StorageError> {
-        self.create_request_impl(customer, requested_by, request, audit)
+        self.create_request_impl(customer, requested_by, request, audit, notice)
             .await
     }
 

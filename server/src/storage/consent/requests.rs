@@ -3,12 +3,13 @@
 use super::grants::insert_grant;
 use super::rows::{select_requests, RequestRow, StateColumns};
 use crate::storage::audit::{append_audit, AuditValues};
-use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
+use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
 use app::domain::consent::{
     ConsentRequest, ConsentRequestId, GrantId, GrantTerms, RequestStateKind,
 };
 use app::ports::{
-    AuditBasis, AuditEntry, CustomerId, RequestRecord, SettleError, StaffId, StorageError,
+    AuditBasis, AuditEntry, CustomerId, OutgoingMail, RequestRecord, SettleError, StaffId,
+    StorageError,
 };
 
 impl SqlStore {
@@ -18,6 +19,7 @@ impl SqlStore {
         requested_by: StaffId,
         request: &ConsentRequest,
         audit: &AuditEntry,
+        notice: &OutgoingMail,
     ) -> Result<ConsentRequestId, StorageError> {
         let scope = request.scope();
         let state = StateColumns::of(request.recorded_state());
@@ -44,6 +46,7 @@ impl SqlStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_error)?;
+            insert_mail!(&mut *tx, notice, request.created_at());
             append_audit!(tx, [AuditValues::of(audit)]);
             id
         });

@@ -15,6 +15,8 @@ fn consent_request(target: &str, case: Option<i64>) -> Value {
     })
 }
 
+const NOTICE_SQL: &str = "SELECT kind, body_text FROM outbox WHERE customer_id = $1";
+
 async fn the_ticketing_system_opens_a_consent_request(backend: Backend) {
     let Some(f) = api_app(backend).await else {
         return;
@@ -58,6 +60,34 @@ async fn the_ticketing_system_opens_a_consent_request(backend: Backend) {
         .find(|entry| entry.event == AuditEvent::RequestOpened)
         .unwrap();
     assert_eq!(opened.source, EventSource::Service("ticketing".into()));
+    // The customer hears of it as of a request made in the portal, with the link where they answer.
+    let notice: (String, String) = match &f.app.store {
+        SqlStore::Sqlite(pool) => {
+            sqlx::query_as(NOTICE_SQL)
+                .bind(f.customer.0)
+                .fetch_one(pool)
+                .await
+        }
+        SqlStore::Postgres(pool) => {
+            sqlx::query_as(NOTICE_SQL)
+                .bind(f.customer.0)
+                .fetch_one(pool)
+                .await
+        }
+    }
+    .expect("one consent notice queued for the customer");
+    assert_eq!(notice.0, "consent");
+    assert!(
+        notice.1.contains(MAILBOX.split_once(':').unwrap().1),
+        "{}",
+        notice.1
+    );
+    assert!(notice.1.contains("/account/consents"), "{}", notice.1);
+    assert!(
+        notice.1.contains("Les messages de la banque"),
+        "{}",
+        notice.1
+    );
 
     let (status, body) = f
         .post(

@@ -308,6 +308,7 @@ async fn corrupted_consent_rows_are_reported_not_judged(backend: Backend) {
             f.support,
             &pending,
             &f.by_support(AuditEvent::RequestOpened, t(0)),
+            &f.request_notice(),
         )
         .await
         .unwrap();

@@ -23,6 +23,7 @@ async fn of_two_answers_racing_exactly_one_wins(backend: Backend) {
                 f.support,
                 &pending,
                 &f.by_support(AuditEvent::RequestOpened, t(round)),
+                &f.request_notice(),
             )
             .await
             .unwrap();

@@ -98,6 +98,7 @@ async fn requests_read_back_exactly_in_every_state(backend: Backend) {
                 requester,
                 pending,
                 &f.by_support(AuditEvent::RequestOpened, pending.created_at()),
+                &f.request_notice(),
             )
             .await
             .unwrap();
@@ -118,6 +119,12 @@ async fn requests_read_back_exactly_in_every_state(backend: Backend) {
         );
         ids.push(id);
     }
+    assert_eq!(
+        f.count("SELECT COUNT(*) FROM outbox WHERE kind = 'consent' AND customer_id IS NOT NULL")
+            .await,
+        3,
+        "each request queues its notice with it"
+    );
 
     let denied = mailbox
         .deny(t(5), Some(ReasonText::parse("Not this week").unwrap()))
@@ -188,6 +195,7 @@ async fn an_approval_stores_its_grant_and_the_audit_names_it(backend: Backend) {
             f.support,
             &pending,
             &f.by_support(AuditEvent::RequestOpened, t(1)),
+            &f.request_notice(),
         )
         .await
         .unwrap();
@@ -249,6 +257,7 @@ async fn a_request_no_longer_pending_is_not_settled_and_nothing_is_written(backe
             f.support,
             &pending,
             &f.by_support(AuditEvent::RequestOpened, t(1)),
+            &f.request_notice(),
         )
         .await
         .unwrap();

@@ -1,0 +1,46 @@
+//! What the customer is told when someone asks for access to their data. The portal's form and the integration API
+//! both open requests; the notice is built here once so that neither can open one silently.
+
+use crate::domain::consent::ConsentRequest;
+use crate::domain::Language;
+use crate::ports::{Customer, MailKind, OutgoingMail};
+
+/// The consent request notice, in the customer's language, pointing to where they answer.
+pub fn request_notice(
+    customer: &Customer,
+    request: &ConsentRequest,
+    portal_origin: &str,
+) -> OutgoingMail {
+    let resource = request.scope().resource();
+    let actions = request.actions();
+    let reason = request.reason().text.as_str();
+    let until = request.answer_by().format("%d.%m.%Y %H:%M UTC");
+    let link = format!("{portal_origin}/account/consents");
+    let language = customer.details.language;
+    let (subject, body_text) = match language {
+        Language::Fr => (
+            "Demande d’accès à vos données".to_owned(),
+            format!(
+                "Bonjour,\n\nNotre équipe demande votre accord pour accéder à {resource} ({actions}).\nMotif : \
+                 {reason}\n\nVous pouvez accepter, raccourcir la durée ou refuser jusqu’au {until} :\n{link}\n\n\
+                 Sans réponse de votre part, la demande expire et personne n’accède à vos données.\n"
+            ),
+        ),
+        Language::En => (
+            "Request for access to your data".to_owned(),
+            format!(
+                "Hello,\n\nOur team asks for your consent to access {resource} ({actions}).\nReason: {reason}\n\n\
+                 You may approve, shorten the duration or deny until {until}:\n{link}\n\nWithout your answer the \
+                 request expires and nobody accesses your data.\n"
+            ),
+        ),
+    };
+    OutgoingMail {
+        kind: MailKind::Consent,
+        to: customer.details.email.clone(),
+        customer: Some(customer.id),
+        language,
+        subject,
+        body_text,
+    }
+}
