@@ -369,10 +369,11 @@ fn deny_rule(rule: DenyRule) -> &'static str {
 
 fn why(basis: LogBasis, for_customer: bool) -> AnyView {
     match basis {
-        LogBasis::Grant(id) if for_customer => view! {
-            <span>"votre accord n° " <a href="/account/consents">{id.to_string()}</a></span>
+        LogBasis::Grant(id) if for_customer => {
+            // Active and ended grants alike are listed on the consents page, each under its own anchor.
+            let href = format!("/account/consents#grant-{id}");
+            view! { <span>"votre accord n° " <a href=href>{id.to_string()}</a></span> }.into_any()
         }
-        .into_any(),
         LogBasis::Grant(id) => format!("accord n° {id}").into_any(),
         LogBasis::TechnicalOperation => {
             "opération technique sur l’espace web, permise par la charte (§4.1)".into_any()

@@ -235,8 +235,9 @@ fn ActiveGrants(active: Vec<GrantSummary>, revoke: ServerAction<RevokeGrant>) ->
                             .map(|grant| {
                                 let id = grant.id.to_string();
                                 let form_id = id.clone();
+                                let anchor = format!("grant-{id}");
                                 view! {
-                                    <li class="card" data-grant=id>
+                                    <li class="card" data-grant=id id=anchor>
                                         <h3>{parts::resource(&grant.resource)}</h3>
                                         <GrantFacts grant/>
                                         <ActionForm action=revoke attr:class="inline-form revoke-form">
@@ -324,8 +325,9 @@ fn History(past_requests: Vec<RequestView>, ended: Vec<GrantSummary>) -> impl In
                             .into_iter()
                             .map(|grant| {
                                 let id = grant.id.to_string();
+                                let anchor = format!("grant-{id}");
                                 view! {
-                                    <li class="card" data-grant=id>
+                                    <li class="card" data-grant=id id=anchor>
                                         <h4>{parts::resource(&grant.resource)}</h4>
                                         <GrantFacts grant/>
                                     </li>

@@ -154,6 +154,10 @@ async fn a_customer_sees_and_exports_their_own_log_only(backend: Backend) {
     );
     assert!(!page.body.contains("luca-secret"));
     assert!(
+        page.body.contains("href=\"/account/consents#grant-7\""),
+        "an entry allowed by a grant links to it"
+    );
+    assert!(
         page.body.contains("Journal pas encore vérifié") || page.body.contains("Journal vérifié")
     );
     assert!(page.body.contains("before="), "a link to older entries");

@@ -229,6 +229,15 @@ async fn the_same_flow_works_without_javascript(backend: Backend) {
     let page = customer.get(approved.location().unwrap()).await;
     assert!(page.body.contains("id=\"active-grants\""));
     assert!(page.body.contains("Vous avez accepté la demande"));
+    // Each grant has its own anchor, which the access log links to.
+    let grant_anchor = page
+        .body
+        .split("data-grant=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|id| format!("id=\"grant-{id}\""))
+        .expect("an active grant");
+    assert!(page.body.contains(&grant_anchor), "{grant_anchor}");
     assert!(
         page.body.contains("44 min") || page.body.contains("45 min"),
         "time left"
