@@ -62,4 +62,11 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Terminate a customer's contract. Its backups keep their schedule: each snapshot is still destroyed 7 days
+    /// after it was taken. Terminating a contract already terminated changes nothing.
+    TerminateContract {
+        /// The contract number, e.g. K-100001-1.
+        #[arg(long)]
+        number: String,
+    },
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backups;
 pub mod cli;
 pub mod http;
 pub mod mail;
@@ -103,6 +104,14 @@ pub async fn serve_on(
         &settings.audit,
         &settings.data_dir,
     )?);
+    let overdue_job = {
+        let store: Arc<dyn app::ports::Storage> = Arc::new(store.clone());
+        let clock = clock.clone();
+        // Validated when the settings were loaded; a hand-built invalid value falls back to the default.
+        let grace = settings.backups.grace().unwrap_or_default();
+        let every = std::time::Duration::from_millis(settings.backups.backup_sweep_millis);
+        move |stop| backups::run(store, clock, grace, every, stop)
+    };
     let router = http::router(
         http::AppState::new(settings, store, clock, auditor.clone()),
         settings,
@@ -110,6 +119,7 @@ pub async fn serve_on(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
     let stop_rx_audit = stop_rx.clone();
+    let stop_rx_backups = stop_rx.clone();
     let signal = {
         let stop_tx = stop_tx.clone();
         async move {
@@ -136,7 +146,8 @@ pub async fn serve_on(
         let stop_rx = stop_rx_audit;
         async move { auditor.run(stop_rx).await }
     };
-    let (result, (), ()) = tokio::join!(web, mail, checkpoints);
+    let overdue = overdue_job(stop_rx_backups);
+    let (result, (), (), ()) = tokio::join!(web, mail, checkpoints, overdue);
     // Signed after the requests in flight were answered, so that the last checkpoint covers their entries.
     if let Err(error) = auditor.checkpoint().await {
         tracing::error!(%error, "could not sign the audit checkpoint at shutdown");

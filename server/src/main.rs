@@ -125,6 +125,13 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             revoked?;
             tracing::info!(%name, "service token revoked");
         }
+        Command::TerminateContract { number } => {
+            let store = server::open_store(&settings).await?;
+            let terminated =
+                server::backups::terminate_contract(&store, &number, SystemClock.now()).await;
+            store.close().await;
+            writeln!(std::io::stdout(), "{}", terminated?)?;
+        }
     }
     Ok(())
 }

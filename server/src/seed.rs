@@ -192,6 +192,7 @@ pub async fn seed_demo(store: &dyn Storage, now: DateTime<Utc>) -> Result<SeedSu
             .collect();
         store.ensure_customer(&customer, &services, now).await?;
     }
+    crate::backups::seed_demo_backups(store, now).await?;
     let hasher = PasswordHasher::new(2);
     let password = NewPassword::parse(DEMO_PASSWORD)?;
     for demo in &CUSTOMERS {

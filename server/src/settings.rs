@@ -49,6 +49,9 @@ pub struct Settings {
     /// Checkpoint signing key and file (`PORTAL_AUDIT_SIGNING_KEY`, `PORTAL_AUDIT_CHECKPOINT_PATH`, …).
     #[serde(flatten)]
     pub audit: crate::audit::AuditSettings,
+    /// Grace before an unconfirmed backup destruction is flagged, and the job's pace (`PORTAL_BACKUP_*`).
+    #[serde(flatten)]
+    pub backups: crate::backups::BackupSettings,
 }
 
 #[derive(Serialize)]
@@ -132,6 +135,12 @@ impl Settings {
     fn validated(self) -> Result<Self, SettingsError> {
         self.trusted_proxy_ranges()?;
         self.consent_answer_window()?;
+        if let Err(reason) = self.backups.grace() {
+            return Err(SettingsError::Invalid {
+                setting: "backup_destruction_grace_minutes",
+                reason: reason.into(),
+            });
+        }
         if let Err(reason) = self.audit.validate() {
             return Err(SettingsError::Invalid {
                 setting: "audit_checkpoint_secs",
@@ -224,6 +233,7 @@ impl Settings {
             consent_answer_minutes: defaults.consent_answer_minutes,
             mail: crate::mail::MailSettings::default(),
             audit: crate::audit::AuditSettings::default(),
+            backups: crate::backups::BackupSettings::default(),
         }
     }
 

@@ -140,6 +140,33 @@ role_capability! {
     AsPrivacyOfficer => Role::PrivacyOfficer, "A staff member acting as privacy officer.";
 }
 
+/// How recent the second factor must be for mailbox supervision (charter §5: "strongly secured").
+pub const SUPERVISION_SECOND_FACTOR_HOURS: i64 = 12;
+
+/// The second factor was given longer ago than mailbox supervision allows: sign in again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleSecondFactor;
+
+/// Support whose second factor was completed within the last [`SUPERVISION_SECOND_FACTOR_HOURS`]: what the mailbox
+/// supervision screens need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsSupervisor(AsSupport);
+
+impl AsSupervisor {
+    pub fn new(support: AsSupport, now: DateTime<Utc>) -> Result<Self, StaleSecondFactor> {
+        let age = now - support.staff().second_factor_at;
+        if age < chrono::Duration::hours(SUPERVISION_SECOND_FACTOR_HOURS) {
+            Ok(Self(support))
+        } else {
+            Err(StaleSecondFactor)
+        }
+    }
+
+    pub fn staff(&self) -> &AsStaff {
+        self.0.staff()
+    }
+}
+
 fn complete(auth: Option<&Authenticated>) -> Result<&Authenticated, Refusal> {
     let auth = auth.ok_or(Refusal::NotSignedIn)?;
     match auth.state.stage {
@@ -185,4 +212,37 @@ pub async fn as_staff(
         roles,
         second_factor_at,
     }))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod supervision_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn support(second_factor_at: DateTime<Utc>) -> AsSupport {
+        AsSupport::try_from(AsStaff {
+            account: AccountId(1),
+            staff: StaffId(2),
+            roles: vec![Role::Support],
+            second_factor_at,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn supervision_needs_a_second_factor_from_the_last_twelve_hours() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).single().unwrap();
+        let fresh = at + Duration::hours(12) - Duration::seconds(1);
+        assert!(AsSupervisor::new(support(at), at).is_ok());
+        assert!(AsSupervisor::new(support(at), fresh).is_ok());
+        assert_eq!(
+            AsSupervisor::new(support(at), at + Duration::hours(12)),
+            Err(StaleSecondFactor)
+        );
+        assert_eq!(
+            AsSupervisor::new(support(at), at + Duration::days(2)),
+            Err(StaleSecondFactor)
+        );
+    }
 }

@@ -22,12 +22,34 @@ pub enum AuditEvent {
     ContactDataViewed,
     /// A privacy officer recorded a disclosure ordered by a Swiss court.
     DisclosureRecorded,
+    /// Support viewed the aggregates (size, folder list) of a customer's mailbox.
+    MailboxStatsViewed,
+    /// The backup system registered a snapshot.
+    BackupRegistered,
+    /// The backup system confirmed a snapshot destroyed.
+    BackupDestroyed,
+    /// A snapshot was not confirmed destroyed within the grace after its due date.
+    BackupDestructionOverdue,
+    /// A contract was terminated (its backups keep their 7 days).
+    ContractTerminated,
+    /// A privacy officer published a new version of the charter.
+    CharterPublished,
+    /// A customer acknowledged a published version of the charter.
+    CharterAcknowledged,
+    /// A customer corrected personal fields of theirs (the detail names the fields, never the values).
+    PersonalDataCorrected,
+    /// A customer asked to change their email; a confirmation link went to the new address.
+    EmailChangeRequested,
+    /// A customer filed a request about their data (access, correction, erasure, question).
+    DataRequestFiled,
+    /// A privacy officer answered a customer's request about their data.
+    DataRequestAnswered,
     Account(SecurityEventKind),
 }
 
 impl AuditEvent {
     /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 25] = [
         Self::CaseOpened,
         Self::CaseResolved,
         Self::RequestOpened,
@@ -42,6 +64,17 @@ impl AuditEvent {
         Self::AccessReported,
         Self::ContactDataViewed,
         Self::DisclosureRecorded,
+        Self::MailboxStatsViewed,
+        Self::BackupRegistered,
+        Self::BackupDestroyed,
+        Self::BackupDestructionOverdue,
+        Self::ContractTerminated,
+        Self::CharterPublished,
+        Self::CharterAcknowledged,
+        Self::PersonalDataCorrected,
+        Self::EmailChangeRequested,
+        Self::DataRequestFiled,
+        Self::DataRequestAnswered,
     ];
 
     pub const fn code(self) -> i32 {
@@ -60,6 +93,17 @@ impl AuditEvent {
             Self::AccessReported => 3001,
             Self::ContactDataViewed => 3100,
             Self::DisclosureRecorded => 4000,
+            Self::MailboxStatsViewed => 3101,
+            Self::BackupRegistered => 5000,
+            Self::BackupDestroyed => 5001,
+            Self::BackupDestructionOverdue => 5002,
+            Self::ContractTerminated => 5100,
+            Self::CharterPublished => 6000,
+            Self::CharterAcknowledged => 6001,
+            Self::PersonalDataCorrected => 6100,
+            Self::EmailChangeRequested => 6101,
+            Self::DataRequestFiled => 6110,
+            Self::DataRequestAnswered => 6111,
             Self::Account(kind) => kind.code(),
         }
     }
@@ -102,6 +146,11 @@ mod tests {
         assert_eq!(AuditEvent::AccessChecked.code(), 3000);
         assert_eq!(AuditEvent::ContactDataViewed.code(), 3100);
         assert_eq!(AuditEvent::DisclosureRecorded.code(), 4000);
+        assert_eq!(AuditEvent::MailboxStatsViewed.code(), 3101);
+        assert_eq!(AuditEvent::BackupDestroyed.code(), 5001);
+        assert_eq!(AuditEvent::CharterPublished.code(), 6000);
+        assert_eq!(AuditEvent::PersonalDataCorrected.code(), 6100);
+        assert_eq!(AuditEvent::DataRequestAnswered.code(), 6111);
     }
 
     #[test]

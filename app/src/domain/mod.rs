@@ -3,9 +3,13 @@
 #[cfg(feature = "ssr")]
 pub mod audit_chain;
 pub mod audit_event;
+pub mod backup;
+pub mod charter;
 pub mod consent;
 pub mod customer;
 pub mod disclosure;
+pub mod mailbox;
+pub mod my_data;
 pub mod password;
 pub mod security_event;
 pub mod staff;

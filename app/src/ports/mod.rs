@@ -3,9 +3,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backups;
+pub mod charter;
 pub mod clock;
 pub mod consent;
+pub mod contracts;
 pub mod mail;
+pub mod my_data;
 pub mod storage;
 
 pub use accounts::{
@@ -16,14 +20,26 @@ pub use audit::{
     AuditFilter, AuditLine, AuditLog, AuditReader, AuditRecord, AuditVerifier, Disclosure,
     DisclosureStore, StaffDisplay, VerificationProblem, VerificationStatus,
 };
+pub use backups::{
+    BackupStore, ConfirmOutcome, MailboxStatsRecord, MailboxStatsStore, NewSnapshot,
+    RegisterOutcome, SnapshotRecord, StatsWrite,
+};
+pub use charter::{CharterDraft, CharterStore, CharterVersion, NewCharterVersion, PublishError};
 pub use clock::{Clock, SystemClock};
 pub use consent::{
     Actor, AuditBasis, AuditEntry, ConsentStore, EventSource, GrantRecord, NewSupportCase, Outcome,
     Receipt, RequestRecord, ServiceToken, SettleError, SupportCase,
 };
+pub use contracts::{
+    Contract, ContractId, ContractStore, ContractTransfer, ContractView, Termination,
+};
 pub use mail::{
     Affected, IncidentRecord, LedgerEntry, LocalizedMail, MailKind, MailPreferences, MailStatus,
     MailStore, NewIncident, OutgoingMail, RenderedNotice,
+};
+pub use my_data::{
+    ChangedBy, ConfirmEmailOutcome, Correction, DataRequestRecord, EmailChange, FieldChange,
+    MyDataStore, OpenDataRequest,
 };
 pub use storage::{
     Customer, CustomerId, NewCustomer, NewService, NewStaff, Service, ServiceId, ServiceKind,

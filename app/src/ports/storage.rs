@@ -126,6 +126,11 @@ pub trait Storage:
     + super::AuditReader
     + super::DisclosureStore
     + super::MailStore
+    + super::ContractStore
+    + super::BackupStore
+    + super::MailboxStatsStore
+    + super::CharterStore
+    + super::MyDataStore
     + Send
     + Sync
     + Debug

@@ -329,6 +329,35 @@ fn what(entry: &LogEntryView) -> String {
             "a enregistré une communication de vos données ordonnée par un tribunal suisse"
                 .to_owned()
         }
+        AuditEvent::MailboxStatsViewed => {
+            format!("a consulté la taille et la liste des dossiers de{resource}")
+        }
+        AuditEvent::BackupRegistered => format!("a enregistré une sauvegarde de{resource}"),
+        AuditEvent::BackupDestroyed => {
+            format!("a confirmé la destruction d’une sauvegarde de{resource}")
+        }
+        AuditEvent::BackupDestructionOverdue => {
+            format!("a signalé le retard de destruction d’une sauvegarde de{resource}")
+        }
+        AuditEvent::ContractTerminated => "a résilié un contrat".to_owned(),
+        AuditEvent::CharterPublished => {
+            "a publié une nouvelle version de la charte de confidentialité".to_owned()
+        }
+        AuditEvent::CharterAcknowledged => {
+            "a pris connaissance de la charte de confidentialité".to_owned()
+        }
+        AuditEvent::PersonalDataCorrected => {
+            "a corrigé des données personnelles (téléphone, adresse ou langue)".to_owned()
+        }
+        AuditEvent::EmailChangeRequested => {
+            "a demandé à changer d’adresse électronique (lien de confirmation envoyé)".to_owned()
+        }
+        AuditEvent::DataRequestFiled => {
+            "a déposé une demande au sujet de données personnelles".to_owned()
+        }
+        AuditEvent::DataRequestAnswered => {
+            "a répondu à une demande au sujet de données personnelles".to_owned()
+        }
         AuditEvent::Account(kind) => account_event(kind).to_owned(),
     }
 }

@@ -28,7 +28,9 @@ pub fn AccountPage() -> impl IntoView {
             <ul class="link-list">
                 <li><A href="/account/consents" attr:id="consents-link">"Accès à mes données : demandes, accès en cours, historique"</A></li>
                 <li><A href="/account/access-log" attr:id="access-log-link">"Qui a accédé à mes données : le journal"</A></li>
+                <li><A href="/account/data" attr:id="my-data-link">"Mes données : ce que nous conservons, corrections, export, demandes"</A></li>
                 <li><A href="/account/messages" attr:id="messages-link">"Mes messages : tout ce que nous vous avons écrit, et ce que vous recevez"</A></li>
+                <li><A href="/account/backups" attr:id="backups-link">"Mes sauvegardes : chaque copie de vos données et sa destruction après 7 jours"</A></li>
                 <li><A href="/security">"Sécurité du compte : mot de passe, vérification en deux étapes, sessions"</A></li>
             </ul>
         </nav>

@@ -2,16 +2,20 @@
 
 mod access_log;
 mod account;
+mod backups;
+mod charter;
 mod consent_parts;
 mod consents;
 mod forms;
 mod home;
 mod login;
 mod messages;
+mod my_data;
 mod password_reset;
 mod privacy;
 mod security;
 mod staff;
+mod supervision;
 mod support;
 
 use leptos::prelude::*;
@@ -53,11 +57,17 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Aller au contenu"</a>
             <SiteHeader/>
             <main id="main">
+                <charter::AcknowledgeBanner/>
                 // Async rendering waits for every resource before sending the page, so that it is complete without
                 // JavaScript (out-of-order streaming would need a script to put the late parts in place).
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("login") view=login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("charter") view=charter::CharterPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("charter"), StaticSegment("history")) view=charter::HistoryPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("charter"), StaticSegment("diff")) view=charter::DiffPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("charter"), StaticSegment("v"), ParamSegment("number")) view=charter::VersionPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("charter")) view=privacy::CharterDraftPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("login"), StaticSegment("second-factor")) view=login::SecondFactorPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("login"), StaticSegment("enrol")) view=login::EnrolPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("login"), StaticSegment("recovery-codes")) view=login::RecoveryCodesPage ssr=SsrMode::Async/>
@@ -70,6 +80,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("account") view=account::AccountPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("consents")) view=consents::ConsentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("messages")) view=messages::MessagesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("backups")) view=backups::BackupsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("account"), StaticSegment("data")) view=my_data::MyDataPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("email-confirmation"), ParamSegment("token")) view=my_data::ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("data-requests")) view=privacy::DataRequestsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("privacy"), StaticSegment("incidents")) view=privacy::IncidentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("privacy"), StaticSegment("announcements")) view=privacy::AnnouncementsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("access-log")) view=access_log::AccessLogPage ssr=SsrMode::Async/>
@@ -101,8 +115,10 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=(StaticSegment("staff"), StaticSegment("cases")) view=support::CasesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("contacts")) view=support::ContactsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("supervision")) view=supervision::SupervisionPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
+            <charter::SiteFooter/>
         </Router>
     }
 }

@@ -45,6 +45,7 @@ pub fn StaffPage() -> impl IntoView {
                                                 <li><A href="/staff/consents/new">"Demander un accès à un client"</A></li>
                                                 <li><A href="/staff/consents/oral">"Enregistrer un consentement oral"</A></li>
                                                 <li><A href="/staff/cases">"Cas de support"</A></li>
+                                                <li><A href="/staff/supervision">"Supervision des boîtes mail"</A></li>
                                             </ul>
                                         </nav>
                                     }
@@ -56,8 +57,10 @@ pub fn StaffPage() -> impl IntoView {
                                             <ul class="link-list" id="privacy-tools">
                                                 <li><A href="/privacy/log">"Journal d’audit et sa vérification"</A></li>
                                                 <li><A href="/privacy/disclosures">"Registre des décisions judiciaires"</A></li>
+                                                <li><A href="/privacy/data-requests">"Demandes des clients au sujet de leurs données (30 jours)"</A></li>
                                                 <li><A href="/privacy/incidents">"Incidents : déclarer et informer les clients"</A></li>
                                                 <li><A href="/privacy/announcements">"Annoncer un nouveau service"</A></li>
+                                                <li><A href="/privacy/charter">"Charte de confidentialité : rédiger et publier une version"</A></li>
                                             </ul>
                                         </nav>
                                     }
@@ -66,6 +69,7 @@ pub fn StaffPage() -> impl IntoView {
                     })
             }}
         </Suspense>
+        <crate::ui::backups::OverdueDestructions/>
         <p><A href="/security">"Sécurité du compte"</A></p>
     }
 }

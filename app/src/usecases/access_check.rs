@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::domain::consent::{decide, Action, Basis, Decision, GrantView, Resource, ResourceId};
+use crate::domain::consent::{
+    decide, Action, Basis, Decision, GrantView, Resource, ResourceId, SnapshotContent,
+};
 use crate::domain::{AuditEvent, CustomerNumber, EmailAddress};
 use crate::ports::{
     Actor, AuditBasis, AuditEntry, CustomerId, EventSource, GrantRecord, StaffMember, Storage,
@@ -80,7 +82,7 @@ pub enum AccessCheckError {
     UnknownStaff,
     #[error("no customer has this number")]
     UnknownCustomer,
-    /// Also for a snapshot: until snapshots are registered, nothing says what one holds, so none can be judged.
+    /// Also for a snapshot the registry does not know, or whose destruction was confirmed.
     #[error("this customer has no such resource")]
     UnknownResource,
     #[error("the check could not be recorded in the audit log")]
@@ -97,20 +99,32 @@ pub async fn check_access(
     audit: &dyn AuditSink,
     query: AccessQuery,
 ) -> Result<Decision, AccessCheckError> {
+    // A snapshot is judged by what it holds, as the registry (never the caller) says; a destroyed one no longer
+    // exists.
+    let snapshot = registered_snapshot(store, &query.resource).await?;
+    let grants_on = snapshot
+        .as_ref()
+        .map_or_else(|| query.resource.clone(), |(_, holds)| holds.id());
+    let owner_of = async {
+        match &snapshot {
+            Some((owner, _)) => Ok(Some(*owner)),
+            None => directory.owner_of(&query.resource).await,
+        }
+    };
     // Grants are read from the store, for this check, every time: a revocation that has returned to the customer
     // must never be missed by a check that starts after it.
     let (staff, customer, owner, grants) = tokio::try_join!(
         directory.staff(&query.staff),
         directory.customer(&query.customer),
-        directory.owner_of(&query.resource),
-        store.live_grants_on(&query.resource, query.now),
+        owner_of,
+        store.live_grants_on(&grants_on, query.now),
     )?;
     let staff = staff.ok_or(AccessCheckError::UnknownStaff)?;
     let customer = customer.ok_or(AccessCheckError::UnknownCustomer)?;
     if owner != Some(customer) {
         return Err(AccessCheckError::UnknownResource);
     }
-    let resource = Resource::resolve(query.resource.clone(), None)
+    let resource = Resource::resolve(query.resource.clone(), snapshot.map(|(_, holds)| holds))
         .map_err(|_| AccessCheckError::UnknownResource)?;
     // A service that moved to another customer keeps its identifier; the previous holder's consent must not
     // open it to staff working for the new one.
@@ -139,6 +153,23 @@ pub async fn check_access(
         .await
         .map_err(AccessCheckError::NotRecorded)?;
     Ok(decision)
+}
+
+/// For a snapshot, its owner and what it holds according to the registry; `Ok(None)` for any other resource.
+/// An unregistered or destroyed snapshot is an unknown resource.
+pub async fn registered_snapshot(
+    store: &dyn Storage,
+    resource: &ResourceId,
+) -> Result<Option<(CustomerId, SnapshotContent)>, AccessCheckError> {
+    let ResourceId::Snapshot(id) = resource else {
+        return Ok(None);
+    };
+    store
+        .snapshot(id)
+        .await?
+        .filter(|snapshot| snapshot.destroyed_at.is_none())
+        .map(|snapshot| Some((snapshot.customer, snapshot.holds)))
+        .ok_or(AccessCheckError::UnknownResource)
 }
 
 /// What the audit log says about a decision: the grant or rule that made it.

@@ -2,6 +2,7 @@
 //! the same steps in the same order and cannot drift apart.
 
 pub mod access_check;
+pub mod charter;
 pub mod consent_notices;
 pub mod notices;
 pub mod report_access;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 
-use super::access_check::audit_basis;
+use super::access_check::{audit_basis, AccessCheckError};
 use crate::domain::consent::{decide, Action, Decision, GrantView, Resource, ResourceId};
 use crate::domain::{AuditEvent, CustomerNumber, EmailAddress, InvalidInput};
 use crate::ports::{Actor, AuditEntry, EventSource, GrantRecord, Storage, StorageError};
@@ -93,17 +93,29 @@ pub async fn report_access(
     if report.occurred_at < report.now - OLDEST {
         return Err(InvalidInput::new("occurred_at", "must be within the last 30 days").into());
     }
+    let snapshot = super::access_check::registered_snapshot(store, &report.resource)
+        .await
+        .map_err(|error| match error {
+            AccessCheckError::Storage(error) => ReportError::Storage(error),
+            _ => ReportError::UnknownResource,
+        })?;
+    let owner_of = async {
+        match &snapshot {
+            Some((owner, _)) => Ok(Some(*owner)),
+            None => store.owner_of(&report.resource).await,
+        }
+    };
     let (staff, customer, owner) = tokio::try_join!(
         store.staff_by_email(&report.staff),
         store.customer_by_number(&report.customer),
-        store.owner_of(&report.resource),
+        owner_of,
     )?;
     let staff = staff.ok_or(ReportError::UnknownStaff)?;
     let customer = customer.ok_or(ReportError::UnknownCustomer)?;
     if owner != Some(customer.id) {
         return Err(ReportError::UnknownResource);
     }
-    let resource = Resource::resolve(report.resource.clone(), None)
+    let resource = Resource::resolve(report.resource.clone(), snapshot.map(|(_, holds)| holds))
         .map_err(|_| ReportError::UnknownResource)?;
     // Every grant, ended ones included: one revoked since the access may still have covered it when it happened.
     // The staff member's roles are today's, as no history of roles is kept.

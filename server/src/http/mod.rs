@@ -4,6 +4,7 @@ pub mod api;
 pub mod exports;
 mod guard;
 mod health;
+pub mod my_data_export;
 pub mod security;
 
 use axum::{
@@ -108,6 +109,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .merge(exports::router())
+        .merge(my_data_export::router())
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -62,6 +62,29 @@ impl SqlStore {
                     return Err(StorageError::Conflict(format!("{} {}", service.kind.as_str(), service.name)));
                 }
             }
+            // Every service is held under a contract (migration 0007): new services join the customer's current
+            // contract, or a new one when all are terminated.
+            sqlx::query(
+                "INSERT INTO contracts (customer_id, contract_number, started_at) \
+                 SELECT $1, 'K-' || substr($2, 3) || '-' || CAST((SELECT COUNT(*) + 1 FROM contracts WHERE customer_id = $1) AS TEXT), $3 \
+                 WHERE EXISTS (SELECT 1 FROM services WHERE customer_id = $1 AND contract_id IS NULL) \
+                 AND NOT EXISTS (SELECT 1 FROM contracts WHERE customer_id = $1 AND terminated_at IS NULL)",
+            )
+            .bind(id)
+            .bind(customer.number.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            sqlx::query(
+                "UPDATE services SET contract_id = \
+                 (SELECT MAX(id) FROM contracts WHERE customer_id = $1 AND terminated_at IS NULL) \
+                 WHERE customer_id = $1 AND contract_id IS NULL",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
             CustomerId(id)
         }))
     }

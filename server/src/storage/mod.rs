@@ -6,9 +6,12 @@
 
 mod accounts;
 pub mod audit;
+mod backups;
+pub mod charter;
 mod consent;
 mod customers;
 pub mod mail;
+pub mod my_data;
 mod rows;
 mod sessions;
 mod staff;
@@ -102,6 +105,8 @@ pub enum ConnectError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("cannot seal the audit entries written before the hash chain")]
     Seal(#[source] StorageError),
+    #[error("cannot store the first version of the charter")]
+    Charter(#[source] StorageError),
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -196,7 +201,11 @@ impl SqlStore {
             Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
             Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
         }
-        .map_err(ConnectError::Migrate)
+        .map_err(ConnectError::Migrate)?;
+        // The charter in force is public from the first start (charter §7): version 1 comes with the schema.
+        self.ensure_first_charter(chrono::Utc::now())
+            .await
+            .map_err(ConnectError::Charter)
     }
 
     pub fn backend(&self) -> Backend {

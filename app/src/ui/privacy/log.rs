@@ -96,6 +96,8 @@ pub fn PrivacyNav() -> impl IntoView {
             <A href="/privacy/log">"Journal d’audit"</A>
             <A href="/privacy/disclosures">"Registre des décisions judiciaires"</A>
             <A href="/privacy/incidents">"Incidents"</A>
+            <A href="/privacy/data-requests">"Demandes sur les données"</A>
+            <A href="/privacy/charter">"Charte"</A>
             <A href="/staff">"Espace du personnel"</A>
         </nav>
     }

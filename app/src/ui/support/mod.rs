@@ -27,6 +27,7 @@ fn SupportNav() -> impl IntoView {
             <A href="/staff/consents/oral">"Consentement oral"</A>
             <A href="/staff/cases">"Cas de support"</A>
             <A href="/staff/contacts">"Identifier un appelant"</A>
+            <A href="/staff/supervision">"Supervision des boîtes mail"</A>
         </nav>
     }
 }

@@ -83,6 +83,8 @@ scope_marker! {
     AccessChecks => Scope::AccessChecks;
     AccessEvents => Scope::AccessEvents;
     ConsentRequests => Scope::ConsentRequests;
+    MailboxStatsScope => Scope::MailboxStats;
+    BackupsScope => Scope::Backups;
 }
 
 /// A request from a service whose token is live and holds scope `S`.

@@ -26,6 +26,7 @@ pub struct ErrorDetail {
     /// Stable, for programs: `unauthorized`, `forbidden`, `malformed-json`, `invalid-body`, `unreadable-body`,
     /// `unsupported-media-type`, `payload-too-large`, `invalid-field`, `unknown-staff`, `unknown-customer`,
     /// `unknown-resource`, `unknown-case`, `case-resolved`, `requester-not-entitled`, `no-consent-needed`,
+    /// `unknown-mailbox`, `unknown-snapshot`, `snapshot-id-taken`, `not-due-yet`,
     /// `not-found`, `method-not-allowed`, `invalid-request`, `unavailable`, `internal`.
     #[schema(value_type = String, example = "invalid-field")]
     pub code: &'static str,

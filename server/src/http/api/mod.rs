@@ -6,10 +6,12 @@ mod access_checks;
 mod access_events;
 pub mod audit_writer;
 pub mod auth;
+mod backups;
 mod cache;
 mod consent_requests;
 mod directory;
 pub mod error;
+mod mailbox_stats;
 pub mod openapi;
 
 use axum::{
@@ -17,7 +19,7 @@ use axum::{
     http::{header, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{get, post, put},
     Router,
 };
 use std::sync::Arc;
@@ -64,6 +66,10 @@ api_routes! {
     post "/access-checks" => access_checks::check,
     post "/access-events" => access_events::report,
     post "/consent-requests" => consent_requests::open,
+    put "/mailboxes/{address}/stats" => mailbox_stats::put,
+    post "/backups" => backups::register,
+    get "/backups/due" => backups::due,
+    post "/backups/{id}/destroyed" => backups::destroyed,
     get "/openapi.json" => openapi::document,
 }
 

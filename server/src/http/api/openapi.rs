@@ -12,7 +12,7 @@ use utoipa::{
 };
 
 use super::error::ApiError;
-use super::{access_checks, access_events, consent_requests};
+use super::{access_checks, access_events, backups, consent_requests, mailbox_stats};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -28,12 +28,18 @@ use super::{access_checks, access_events, consent_requests};
         access_checks::check,
         access_events::report,
         consent_requests::open,
+        mailbox_stats::put,
+        backups::register,
+        backups::due,
+        backups::destroyed,
         document
     ),
     modifiers(&BearerToken),
     tags(
         (name = "access", description = "Deciding and recording staff access to customers' data"),
         (name = "consent", description = "Asking customers for consent"),
+        (name = "mailboxes", description = "Mailbox aggregates for the supervision view (never content)"),
+        (name = "backups", description = "Backup snapshots and their destruction 7 days after they were taken"),
         (name = "meta", description = "This document")
     )
 )]

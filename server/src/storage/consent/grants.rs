@@ -15,9 +15,11 @@ macro_rules! insert_grant {
         let terms: &app::domain::consent::GrantTerms = $terms;
         let origin = $crate::storage::consent::rows::OriginColumns::of(terms.origin());
         let id: i64 = sqlx::query_scalar(
+            // The charter version in force when the grant is given is recorded with it (charter §7).
             "INSERT INTO grants (customer_id, resource, case_id, actions, origin, oral_identification, \
-             oral_call_reference, oral_scope_read_back, request_id, recorded_by, starts_at, limit_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             oral_call_reference, oral_scope_read_back, request_id, recorded_by, starts_at, limit_at, \
+             charter_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             (SELECT MAX(number) FROM charter_versions WHERE effective_at <= $11)) RETURNING id",
         )
         .bind($customer)
         .bind(terms.scope().resource().to_string())

@@ -1,0 +1,50 @@
+use leptos::prelude::*;
+
+use super::backup_views::SupervisedCustomer;
+use super::AppError;
+
+/// Mailbox supervision: support finds a customer by number or email and sees their mailboxes' addresses. Nothing
+/// about a mailbox's contents is shown here; opening one is [`super::view_mailbox_stats`], which is audited.
+#[server(prefix = "/sf", endpoint = "find-mailboxes")]
+pub async fn find_mailboxes(query: String) -> Result<Option<SupervisedCustomer>, AppError> {
+    use super::backup_views::require_supervisor;
+    use super::consent_flows::*;
+    use super::context::*;
+    use crate::domain::{CustomerNumber, EmailAddress};
+    use crate::ports::ServiceKind;
+
+    let context = app_context()?;
+    require_supervisor(&context).await?;
+    let query = query.trim();
+    if query.is_empty() {
+        return Ok(None);
+    }
+    let found = if query.contains('@') {
+        let email = parsed("query", EmailAddress::parse(query))?;
+        context.store.customer_by_email(&email).await
+    } else {
+        let number = parsed("query", CustomerNumber::parse(query))?;
+        context.store.customer_by_number(&number).await
+    }
+    .map_err(internal)?;
+    let Some(customer) = found else {
+        return refuse("query", "Aucun client n’a ce numéro ou cette adresse.");
+    };
+    let services = context
+        .store
+        .services_of(customer.id)
+        .await
+        .map_err(internal)?;
+    let details = customer.details;
+    Ok(Some(SupervisedCustomer {
+        customer_number: details.number.to_string(),
+        name: details
+            .company
+            .unwrap_or_else(|| format!("{} {}", details.first_name, details.last_name)),
+        mailboxes: services
+            .into_iter()
+            .filter(|service| service.kind == ServiceKind::Mailbox)
+            .map(|service| service.name)
+            .collect(),
+    }))
+}

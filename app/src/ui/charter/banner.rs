@@ -1,0 +1,93 @@
+//! The footer link to the charter on every page, and the banner that asks a signed-in customer to acknowledge a
+//! newly published version. The banner never blocks anything: the customer can go on using the portal, and it stays
+//! until they acknowledge.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::day;
+use crate::api::{get_charter_prompt, AcknowledgeCharter};
+use crate::ui::forms::query_flag;
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <nav aria-label="Pied de page">
+                <a href="/charter" id="footer-charter">"Charte de confidentialité"</a>
+                " · "
+                <a href="/charter/history">"Versions de la charte"</a>
+            </nav>
+        </footer>
+    }
+}
+
+fn in_customer_area(path: &str) -> bool {
+    path == "/account" || path.starts_with("/account/")
+}
+
+#[component]
+pub fn AcknowledgeBanner() -> impl IntoView {
+    let location = use_location();
+    let acknowledge = ServerAction::<AcknowledgeCharter>::new();
+    let prompt = Resource::new(
+        move || {
+            (
+                location.pathname.get(),
+                location.search.get(),
+                acknowledge.version().get(),
+            )
+        },
+        |(path, _, _)| async move {
+            if in_customer_area(&path) {
+                get_charter_prompt().await.ok().flatten()
+            } else {
+                None
+            }
+        },
+    );
+    let done = query_flag("done");
+    view! {
+        {move || {
+            (done.get().as_deref() == Some("charter-acknowledged")).then(|| view! {
+                <p class="notice" role="status" id="charter-acknowledged">
+                    "Merci : votre prise de connaissance de la charte est enregistrée."
+                </p>
+            })
+        }}
+        <Transition fallback=|| ()>
+            {move || {
+                prompt
+                    .get()
+                    .flatten()
+                    .map(|prompt| {
+                        let number = prompt.number;
+                        let back = location.pathname.get_untracked();
+                        view! {
+                            <aside class="charter-banner" id="charter-banner" aria-labelledby="charter-banner-title" data-version=number.to_string()>
+                                <h2 id="charter-banner-title">"Notre charte de confidentialité change"</h2>
+                                <p>
+                                    "La version " {number} " est publiée ; elle s’applique dès le "
+                                    {day(prompt.effective_on)} ". Ce qui change :"
+                                </p>
+                                <p class="prewrap">{prompt.summary}</p>
+                                <p>
+                                    <a href=format!("/charter/v/{number}")>"Lire la version " {number}</a>
+                                    {prompt.previous.map(|previous| view! {
+                                        " · "
+                                        <a href=format!("/charter/diff?from={previous}&to={number}")>"Voir les changements"</a>
+                                    })}
+                                </p>
+                                <ActionForm action=acknowledge attr:class="inline-form" attr:id="acknowledge-form">
+                                    <input type="hidden" name="version" value=number.to_string()/>
+                                    <input type="hidden" name="back" value=back/>
+                                    <button type="submit" class="button">"J’ai pris connaissance de la version " {number}</button>
+                                </ActionForm>
+                                <p class="muted">"Vous pouvez continuer à utiliser le portail : ce message reste affiché jusqu’à votre confirmation."</p>
+                            </aside>
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,170 @@
+//! Mailbox supervision (charter §5), for support with a second factor from the last 12 hours: find a customer,
+//! open one of their mailboxes, and see only its aggregates (messages, bytes, folders with their message counts)
+//! and when they were measured. Opening a mailbox is recorded in the customer's access log. Plain GET forms and
+//! links: it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+use crate::api::{find_mailboxes, view_mailbox_stats, MailboxStatsView, SupervisedCustomer};
+use crate::ui::consent_parts::when;
+use crate::ui::forms::{ErrorSummary, Field, ShownError};
+
+mod text {
+    pub const TITLE: &str = "Supervision des boîtes mail";
+    pub const LEAD: &str = "Vous ne voyez que la taille d’une boîte (messages, octets), le nom de ses dossiers et le nombre de messages de chacun — \
+        jamais un message, son expéditeur, son destinataire, son objet, sa date ni sa taille. Chaque consultation est inscrite dans le journal du client.";
+    pub const QUERY: &str = "Numéro de client ou adresse e-mail";
+    pub const SEARCH: &str = "Rechercher";
+    pub const NO_MAILBOX: &str = "Ce client n’a aucune boîte mail.";
+    pub const NEVER_MEASURED: &str =
+        "La plateforme mail n’a encore transmis aucune mesure pour cette boîte.";
+    pub const AS_OF: &str = "État au";
+    pub const MESSAGES: &str = "Messages";
+    pub const SIZE: &str = "Taille";
+    pub const FOLDER: &str = "Dossier";
+    pub const FOLDERS: &str = "Dossiers";
+}
+
+fn size(bytes: i64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let value = bytes as f64;
+    let (scaled, unit) = if value >= 1e9 {
+        (value / 1e9, "Go")
+    } else if value >= 1e6 {
+        (value / 1e6, "Mo")
+    } else if value >= 1e3 {
+        (value / 1e3, "ko")
+    } else {
+        return format!("{bytes} octets");
+    };
+    format!("{scaled:.1} {unit} ({bytes} octets)").replacen('.', ",", 1)
+}
+
+#[component]
+pub fn SupervisionPage() -> impl IntoView {
+    let query = use_query_map();
+    let asked = move || query.with(|q| q.get("query").unwrap_or_default());
+    let opened = move || {
+        query.with(|q| {
+            (
+                q.get("customer").unwrap_or_default(),
+                q.get("mailbox").unwrap_or_default(),
+            )
+        })
+    };
+    let found = Resource::new(asked, find_mailboxes);
+    let stats = Resource::new(opened, |(customer, mailbox)| async move {
+        if customer.is_empty() || mailbox.is_empty() {
+            None
+        } else {
+            Some(view_mailbox_stats(customer, mailbox).await)
+        }
+    });
+    let error = Signal::derive(move || match (found.get(), stats.get()) {
+        (Some(Err(error)), _) | (_, Some(Some(Err(error)))) => Some(ShownError {
+            field: error.field().map(str::to_owned),
+            message: error.to_string(),
+        }),
+        _ => None,
+    });
+    view! {
+        <Title text=text::TITLE/>
+        <h1>{text::TITLE}</h1>
+        <p class="lead">{text::LEAD}</p>
+        <Form method="GET" action="/staff/supervision" attr:class="stacked" attr:id="supervision-search">
+            <ErrorSummary error=error/>
+            <Field name="query" label=text::QUERY value=asked() error=error/>
+            <button type="submit">{text::SEARCH}</button>
+        </Form>
+        <Suspense fallback=|| ()>
+            {move || found.get().and_then(Result::ok).flatten().map(|customer| view! { <Mailboxes customer/> })}
+            {move || stats.get().flatten().and_then(Result::ok).map(|stats| view! { <Stats stats/> })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Mailboxes(customer: SupervisedCustomer) -> impl IntoView {
+    let number = customer.customer_number.clone();
+    view! {
+        <section class="card" id="mailboxes" aria-labelledby="mailboxes-title">
+            <h2 id="mailboxes-title">{customer.name} " (" {customer.customer_number.clone()} ")"</h2>
+            {if customer.mailboxes.is_empty() {
+                view! { <p class="muted">{text::NO_MAILBOX}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="link-list">
+                        {customer
+                            .mailboxes
+                            .into_iter()
+                            .map(|mailbox| {
+                                let href = format!(
+                                    "/staff/supervision?customer={}&mailbox={}",
+                                    encode(&number),
+                                    encode(&mailbox)
+                                );
+                                view! { <li><a href=href data-mailbox=mailbox.clone()>{mailbox.clone()}</a></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Stats(stats: MailboxStatsView) -> impl IntoView {
+    view! {
+        <section class="card" id="mailbox-stats" aria-labelledby="mailbox-stats-title">
+            <h2 id="mailbox-stats-title">{stats.mailbox.clone()} " (" {stats.customer_number.clone()} ")"</h2>
+            {match stats.as_of {
+                None => view! { <p class="muted">{text::NEVER_MEASURED}</p> }.into_any(),
+                Some(as_of) => view! {
+                    <p class="as-of">{text::AS_OF} " " <time datetime=as_of.to_rfc3339()>{when(as_of)}</time></p>
+                    <dl>
+                        <dt>{text::MESSAGES}</dt><dd id="mailbox-messages">{stats.messages}</dd>
+                        <dt>{text::SIZE}</dt><dd id="mailbox-bytes">{size(stats.bytes)}</dd>
+                    </dl>
+                    <h3>{text::FOLDERS}</h3>
+                    <table class="table" id="mailbox-folders">
+                        <thead><tr><th scope="col">{text::FOLDER}</th><th scope="col">{text::MESSAGES}</th></tr></thead>
+                        <tbody>
+                            {stats.folders.into_iter().map(|folder| view! {
+                                <tr><td>{folder.name}</td><td>{folder.messages}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(byte).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_french_units_with_the_exact_count() {
+        assert_eq!(size(512), "512 octets");
+        assert_eq!(size(73_400_320), "73,4 Mo (73400320 octets)");
+        assert_eq!(encode("a b@c.ch"), "a%20b%40c.ch");
+    }
+}
