@@ -123,6 +123,87 @@ pub async fn terminate_contract(
     }
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error("no contract has the number {0}")]
+    NoSuchContract(String),
+    #[error("no customer has the number {0}")]
+    NoSuchCustomer(String),
+    #[error(transparent)]
+    Invalid(#[from] app::domain::InvalidInput),
+    #[error("contract {0} is terminated: it stays with the customer who held it when it ended")]
+    Terminated(String),
+    #[error(
+        "contract {number} still has {grants} live grant(s) and {requests} pending request(s) given by or asked of \
+         its holder: they must end or be answered before the contract changes hands"
+    )]
+    ConsentsOpen {
+        number: String,
+        grants: usize,
+        requests: usize,
+    },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Records, from the admin CLI, that a contract and its services now belong to another customer (entity), for
+/// example after a company was taken over (charter §1). Both customers see the transfer on their pages and in
+/// their logs.
+pub async fn transfer_contract(
+    store: &dyn Storage,
+    number: &str,
+    to: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, TransferError> {
+    use app::domain::CustomerNumber;
+    use app::ports::TransferOutcome;
+
+    let number = number.trim();
+    let to_number = CustomerNumber::parse(to)?;
+    let Some(receiver) = store.customer_by_number(&to_number).await? else {
+        return Err(TransferError::NoSuchCustomer(to_number.to_string()));
+    };
+    let Some(contract) = store.contract_by_number(number).await? else {
+        return Err(TransferError::NoSuchContract(number.to_owned()));
+    };
+    let from_number = store
+        .customer(contract.customer)
+        .await?
+        .map_or_else(String::new, |holder| holder.details.number.to_string());
+    let audit = AuditEntry {
+        at: now,
+        event: AuditEvent::ContractTransferred,
+        actor: Actor::System,
+        customer: None,
+        resource: None,
+        action: None,
+        basis: AuditBasis::StaffRole,
+        source: EventSource::Portal,
+        detail: Some(format!(
+            "contract {number} transferred from {from_number} to {to_number}"
+        )),
+    };
+    match store
+        .transfer_contract(number, receiver.id, None, &audit)
+        .await?
+    {
+        TransferOutcome::Transferred(_) => Ok(format!(
+            "contract {number} transferred from {from_number} to {to_number} at {}",
+            now.to_rfc3339()
+        )),
+        TransferOutcome::AlreadyHeld => Ok(format!(
+            "contract {number} is already held by {to_number}; nothing changed"
+        )),
+        TransferOutcome::NoSuchContract => Err(TransferError::NoSuchContract(number.to_owned())),
+        TransferOutcome::Terminated => Err(TransferError::Terminated(number.to_owned())),
+        TransferOutcome::ConsentsOpen { grants, requests } => Err(TransferError::ConsentsOpen {
+            number: number.to_owned(),
+            grants,
+            requests,
+        }),
+    }
+}
+
 /// Backups and mailbox aggregates of the demo customer Keller Velos (C-100004), whose log no other test reads
 /// exactly: a recent web-space snapshot, a backup-space one nearing its due date, and a mailbox snapshot already
 /// destroyed. Added once: a snapshot id that exists is left alone, and the aggregates are written only along with

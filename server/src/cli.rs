@@ -69,4 +69,13 @@ pub enum Command {
         #[arg(long)]
         number: String,
     },
+    /// Records that a contract and its services now belong to another customer (entity).
+    TransferContract {
+        /// The contract number, e.g. K-100001-1.
+        #[arg(long)]
+        number: String,
+        /// The receiving customer's number, e.g. C-100002.
+        #[arg(long)]
+        to: String,
+    },
 }

@@ -132,6 +132,13 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             store.close().await;
             writeln!(std::io::stdout(), "{}", terminated?)?;
         }
+        Command::TransferContract { number, to } => {
+            let store = server::open_store(&settings).await?;
+            let transferred =
+                server::backups::transfer_contract(&store, &number, &to, SystemClock.now()).await;
+            store.close().await;
+            writeln!(std::io::stdout(), "{}", transferred?)?;
+        }
     }
     Ok(())
 }

@@ -85,13 +85,22 @@ mod convert {
 pub async fn require_supervisor(
     context: &crate::api::context::AppContext,
 ) -> Result<crate::auth::guard::AsSupervisor, crate::api::AppError> {
-    use crate::api::context::{forbid, require_role};
+    use crate::api::context::{forbid_with, require_role};
+    use crate::api::AppError;
     use crate::auth::guard::{AsSupervisor, AsSupport};
 
     let support = require_role::<AsSupport>(context).await?;
     let account = support.staff().account();
     match AsSupervisor::new(support, context.clock.now()) {
         Ok(supervisor) => Ok(supervisor),
-        Err(_) => forbid(context, Some(account), "StaleSecondFactor").await,
+        Err(_) => {
+            forbid_with(
+                context,
+                Some(account),
+                "StaleSecondFactor",
+                AppError::SecondFactorTooOld,
+            )
+            .await
+        }
     }
 }

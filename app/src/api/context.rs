@@ -219,6 +219,16 @@ pub async fn forbid<T>(
     account: Option<AccountId>,
     why: &str,
 ) -> Result<T, AppError> {
+    forbid_with(context, account, why, AppError::Forbidden).await
+}
+
+/// Records the refusal like [`forbid`], answering with `error`, a refusal that says how to get past it.
+pub async fn forbid_with<T>(
+    context: &AppContext,
+    account: Option<AccountId>,
+    why: &str,
+    error: AppError,
+) -> Result<T, AppError> {
     let mut refused = event(SecurityEventKind::AuthorizationRefused, context);
     refused.account = account;
     let path = request_parts()
@@ -226,7 +236,7 @@ pub async fn forbid<T>(
         .unwrap_or_default();
     refused.detail = Some(format!("{why} at {path}"));
     record(context, refused).await?;
-    fail(AppError::Forbidden)
+    fail(error)
 }
 
 pub async fn require_customer(context: &AppContext) -> Result<AsCustomer, AppError> {

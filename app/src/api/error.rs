@@ -12,6 +12,9 @@ pub enum AppError {
     SignInRequired,
     #[error("You are not allowed to do this.")]
     Forbidden,
+    /// Refused to staff whose second factor is older than the screen allows; signing in again cures it.
+    #[error("This screen needs a second factor completed within the last 12 hours: sign out and sign in again.")]
+    SecondFactorTooOld,
     #[error("{message}")]
     Invalid { field: String, message: String },
     #[error("The email or the password is incorrect.")]
@@ -44,6 +47,7 @@ impl AppError {
         match self {
             Self::SignInRequired => "sign-in-required",
             Self::Forbidden => "forbidden",
+            Self::SecondFactorTooOld => "second-factor-too-old",
             Self::Invalid { .. } => "invalid",
             Self::BadCredentials => "bad-credentials",
             Self::BadCode => "bad-code",
@@ -58,7 +62,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::SignInRequired => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::SecondFactorTooOld => 403,
             Self::Invalid { .. } | Self::BadCode | Self::Request(_) => 422,
             Self::BadCredentials => 401,
             Self::TooManyAttempts { .. } => 429,
@@ -87,6 +91,7 @@ impl AppError {
         let error = match code {
             "sign-in-required" => Self::SignInRequired,
             "forbidden" => Self::Forbidden,
+            "second-factor-too-old" => Self::SecondFactorTooOld,
             "invalid" => Self::invalid(
                 field.unwrap_or_default(),
                 detail.unwrap_or("This value is not valid."),

@@ -4,17 +4,18 @@ use super::backup_views::SupervisedCustomer;
 use super::AppError;
 
 /// Mailbox supervision: support finds a customer by number or email and sees their mailboxes' addresses. Nothing
-/// about a mailbox's contents is shown here; opening one is [`super::view_mailbox_stats`], which is audited.
+/// about a mailbox's contents is shown here (opening one is [`super::view_mailbox_stats`]), but the addresses are
+/// the customer's data, so the search that shows them is an audit entry the customer sees.
 #[server(prefix = "/sf", endpoint = "find-mailboxes")]
 pub async fn find_mailboxes(query: String) -> Result<Option<SupervisedCustomer>, AppError> {
     use super::backup_views::require_supervisor;
     use super::consent_flows::*;
     use super::context::*;
-    use crate::domain::{CustomerNumber, EmailAddress};
+    use crate::domain::{AuditEvent, CustomerNumber, EmailAddress};
     use crate::ports::ServiceKind;
 
     let context = app_context()?;
-    require_supervisor(&context).await?;
+    let supervisor = require_supervisor(&context).await?;
     let query = query.trim();
     if query.is_empty() {
         return Ok(None);
@@ -30,6 +31,20 @@ pub async fn find_mailboxes(query: String) -> Result<Option<SupervisedCustomer>,
     let Some(customer) = found else {
         return refuse("query", "Aucun client n’a ce numéro ou cette adresse.");
     };
+    let audit = audit_entry(
+        context.clock.now(),
+        AuditEvent::MailboxesListed,
+        staff_actor(supervisor.staff()),
+        customer.id,
+        None,
+        "liste des boîtes aux lettres (supervision)".to_owned(),
+    );
+    // Recorded before anything is shown: a search the log could not keep shows nothing.
+    context
+        .store
+        .record_audit(std::slice::from_ref(&audit))
+        .await
+        .map_err(internal)?;
     let services = context
         .store
         .services_of(customer.id)

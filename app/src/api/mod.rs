@@ -44,7 +44,6 @@ mod account_flows;
 mod announce_new_service;
 mod approve_request;
 mod begin_enrolment;
-mod change_email;
 mod change_password;
 mod confirm_enrolment;
 mod consent_flows;
@@ -87,7 +86,6 @@ pub use answer_data_request::{answer_data_request, AnswerDataRequest};
 pub use approve_request::{approve_request, ApproveRequest};
 pub use backup_views::{BackupView, FolderView, MailboxStatsView, MyBackups, SupervisedCustomer};
 pub use begin_enrolment::{begin_enrolment, BeginEnrolment, Enrolment};
-pub use change_email::{change_email, ChangeEmail};
 pub use change_password::{change_password, ChangePassword};
 pub use charter_views::{
     Change, CharterDiff, CharterPage, CharterPrompt, DiffPart, DraftView, HistoryEntry,

@@ -24,6 +24,8 @@ pub enum AuditEvent {
     DisclosureRecorded,
     /// Support viewed the aggregates (size, folder list) of a customer's mailbox.
     MailboxStatsViewed,
+    /// Support found a customer on the supervision screen and saw the addresses of their mailboxes.
+    MailboxesListed,
     /// The backup system registered a snapshot.
     BackupRegistered,
     /// The backup system confirmed a snapshot destroyed.
@@ -32,6 +34,8 @@ pub enum AuditEvent {
     BackupDestructionOverdue,
     /// A contract was terminated (its backups keep their 7 days).
     ContractTerminated,
+    /// A contract and its services moved to another customer (entity); written for both sides.
+    ContractTransferred,
     /// A privacy officer published a new version of the charter.
     CharterPublished,
     /// A customer acknowledged a published version of the charter.
@@ -49,7 +53,7 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 27] = [
         Self::CaseOpened,
         Self::CaseResolved,
         Self::RequestOpened,
@@ -65,10 +69,12 @@ impl AuditEvent {
         Self::ContactDataViewed,
         Self::DisclosureRecorded,
         Self::MailboxStatsViewed,
+        Self::MailboxesListed,
         Self::BackupRegistered,
         Self::BackupDestroyed,
         Self::BackupDestructionOverdue,
         Self::ContractTerminated,
+        Self::ContractTransferred,
         Self::CharterPublished,
         Self::CharterAcknowledged,
         Self::PersonalDataCorrected,
@@ -94,10 +100,12 @@ impl AuditEvent {
             Self::ContactDataViewed => 3100,
             Self::DisclosureRecorded => 4000,
             Self::MailboxStatsViewed => 3101,
+            Self::MailboxesListed => 3102,
             Self::BackupRegistered => 5000,
             Self::BackupDestroyed => 5001,
             Self::BackupDestructionOverdue => 5002,
             Self::ContractTerminated => 5100,
+            Self::ContractTransferred => 5101,
             Self::CharterPublished => 6000,
             Self::CharterAcknowledged => 6001,
             Self::PersonalDataCorrected => 6100,

@@ -114,13 +114,6 @@ pub trait AccountStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<(), StorageError>;
 
-    async fn set_email(
-        &self,
-        id: AccountId,
-        email: &EmailAddress,
-        now: DateTime<Utc>,
-    ) -> Result<(), StorageError>;
-
     /// Enrols (`Some`) or removes (`None`) the second factor, replaces the recovery codes, and ends the sessions
     /// named by `end`, all at once.
     async fn set_second_factor(

@@ -57,6 +57,23 @@ pub enum Termination {
     NoSuchContract,
 }
 
+/// What transferring a contract did. Only `Transferred` wrote anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferOutcome {
+    Transferred(ContractTransfer),
+    NoSuchContract,
+    /// The receiving customer already holds it.
+    AlreadyHeld,
+    /// A terminated contract stays with the entity that held it when it ended.
+    Terminated,
+    /// The holder still has live grants or pending requests on the contract's services. They were given by the
+    /// holder for the holder's data, so they must end (or be answered) before the data changes hands.
+    ConsentsOpen {
+        grants: usize,
+        requests: usize,
+    },
+}
+
 #[async_trait]
 pub trait ContractStore: Send + Sync {
     /// The contracts the customer holds or once held (a contract transferred away from them is listed too, so that
@@ -73,4 +90,14 @@ pub trait ContractStore: Send + Sync {
         by: Option<StaffId>,
         audit: &AuditEntry,
     ) -> Result<Termination, StorageError>;
+
+    /// Moves the contract and its services to `to` at `audit.at`, records the transfer and writes `audit` (code
+    /// 5101) once for each side, in one transaction; the entries' customers are set here.
+    async fn transfer_contract(
+        &self,
+        number: &str,
+        to: CustomerId,
+        by: Option<StaffId>,
+        audit: &AuditEntry,
+    ) -> Result<TransferOutcome, StorageError>;
 }

@@ -32,6 +32,7 @@ pub use consent::{
 };
 pub use contracts::{
     Contract, ContractId, ContractStore, ContractTransfer, ContractView, Termination,
+    TransferOutcome,
 };
 pub use mail::{
     Affected, IncidentRecord, LedgerEntry, LocalizedMail, MailKind, MailPreferences, MailStatus,

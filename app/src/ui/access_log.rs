@@ -332,6 +332,10 @@ fn what(entry: &LogEntryView) -> String {
         AuditEvent::MailboxStatsViewed => {
             format!("a consulté la taille et la liste des dossiers de{resource}")
         }
+        AuditEvent::MailboxesListed => {
+            "a recherché votre compte et vu la liste de vos boîtes aux lettres (supervision)"
+                .to_owned()
+        }
         AuditEvent::BackupRegistered => format!("a enregistré une sauvegarde de{resource}"),
         AuditEvent::BackupDestroyed => {
             format!("a confirmé la destruction d’une sauvegarde de{resource}")
@@ -340,6 +344,7 @@ fn what(entry: &LogEntryView) -> String {
             format!("a signalé le retard de destruction d’une sauvegarde de{resource}")
         }
         AuditEvent::ContractTerminated => "a résilié un contrat".to_owned(),
+        AuditEvent::ContractTransferred => "a enregistré le transfert d’un contrat".to_owned(),
         AuditEvent::CharterPublished => {
             "a publié une nouvelle version de la charte de confidentialité".to_owned()
         }

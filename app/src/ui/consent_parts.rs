@@ -227,9 +227,15 @@ pub fn TextArea(
     label: &'static str,
     #[prop(default = true)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
+    /// Tells apart the ids of one field repeated on a page (one form per item of a list).
+    #[prop(optional, into)]
+    key: Option<String>,
     error: Signal<Option<ShownError>>,
 ) -> impl IntoView {
-    let ids = FieldIds::new(name, hint.is_some());
+    let ids = match key {
+        Some(key) => FieldIds::new(&format!("{name}-{key}"), hint.is_some()),
+        None => FieldIds::new(name, hint.is_some()),
+    };
     let mine = own_error(error, name);
     let described_by = ids.described_by(mine);
     view! {

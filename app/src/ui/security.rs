@@ -6,12 +6,15 @@ use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field};
 use crate::api::{
-    get_me, list_sessions, ChangeEmail, ChangePassword, DisableSecondFactor, EndSession,
+    get_me, list_sessions, AppError, ChangePassword, DisableSecondFactor, EndSession, Me,
 };
+
+type MeResource = Resource<Result<Option<Me>, AppError>>;
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let changed = query_flag("changed");
+    let me: MeResource = Resource::new(|| (), |_| get_me());
     view! {
         <Title text="Sécurité du compte"/>
         <h1>"Sécurité du compte"</h1>
@@ -19,8 +22,8 @@ pub fn SecurityPage() -> impl IntoView {
             <p class="notice" role="status" id="changed-notice">"C’est fait. Vos autres sessions ont été fermées si cela était nécessaire."</p>
         </Show>
         <ChangePasswordForm/>
-        <ChangeEmailForm/>
-        <SecondFactorSection/>
+        <SignInAddressSection me/>
+        <SecondFactorSection me/>
         <SessionsSection/>
     }
 }
@@ -49,26 +52,47 @@ fn ChangePasswordForm() -> impl IntoView {
     }
 }
 
+/// The sign-in address is the customer's contact address, so it changes only where that one does: on "my data",
+/// confirmed by a link sent to the new address. Staff addresses are the operator's and are changed by an administrator.
 #[component]
-fn ChangeEmailForm() -> impl IntoView {
-    let change = ServerAction::<ChangeEmail>::new();
-    let error = form_error(change.value());
+fn SignInAddressSection(me: MeResource) -> impl IntoView {
     view! {
         <section aria-labelledby="email-heading">
             <h2 id="email-heading">"Adresse de connexion"</h2>
-            <ActionForm action=change attr:class="form" attr:id="change-email-form">
-                <ErrorSummary error/>
-                <Field name="email" label="Nouvelle adresse e-mail" kind="email" autocomplete="email" error/>
-                <Field name="password" label="Mot de passe actuel" kind="password" autocomplete="current-password" error/>
-                <button type="submit" class="button">"Changer l’adresse"</button>
-            </ActionForm>
+            <Suspense fallback=|| ()>
+                {move || {
+                    me.get()
+                        .and_then(Result::ok)
+                        .flatten()
+                        .map(|me| {
+                            let how = if me.is_staff {
+                                view! {
+                                    <p>"Elle est gérée par un administrateur : adressez-lui votre demande de changement."</p>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <p>
+                                        "C’est aussi votre adresse de contact. Pour la changer, "
+                                        <A href="/account/data#email">"indiquez la nouvelle dans « Mes données »"</A>
+                                        " : elle ne remplace l’actuelle qu’une fois confirmée par le lien que nous y envoyons."
+                                    </p>
+                                }
+                                    .into_any()
+                            };
+                            view! {
+                                <p>"Actuellement : " <strong id="sign-in-address">{me.email}</strong></p>
+                                {how}
+                            }
+                        })
+                }}
+            </Suspense>
         </section>
     }
 }
 
 #[component]
-fn SecondFactorSection() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
+fn SecondFactorSection(me: MeResource) -> impl IntoView {
     let disable = ServerAction::<DisableSecondFactor>::new();
     let error = form_error(disable.value());
     view! {

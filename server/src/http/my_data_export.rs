@@ -13,7 +13,9 @@
 //!                        "self_service", "last_changed_at", "last_changed_by" } ],
 //!   "field_changes": [ { "field", "at", "by" } ],           // newest first; the fact only, never the values
 //!   "contracts": [ { "number", "started_at", "terminated_at", "held", "services": [ {"kind", "name",
-//!                    "created_at"} ], "transfers": [ {"from", "to", "at"} ] } ],
+//!                    "created_at"} ], "transfers": [ {"from", "to", "from_customer", "to_customer", "at"} ] } ],
+//!                                                           // from/to: internal ids (kept for v1 readers);
+//!                                                           // *_customer: the customer numbers
 //!   "messages": [ { "id", "kind", "subject", "body_text", "status", "created_at", "sent_at" } ],
 //!   "incidents": [ { "id", "title", "what_happened", "what_it_means", "services", "declared_at" } ],
 //!   "mail_preferences": { "new_service_announcements" },
@@ -112,9 +114,22 @@ pub async fn head_of(
             json!({ "field": change.field.as_str(), "at": time(change.at), "by": changed_by(change.by) })
         })
         .collect();
-    let contracts: Vec<Value> = store
-        .contracts_of(id)
-        .await?
+    let views = store.contracts_of(id).await?;
+    let mut numbers: std::collections::HashMap<CustomerId, String> =
+        std::collections::HashMap::new();
+    for transfer in views.iter().flat_map(|view| &view.transfers) {
+        for party in [transfer.from, transfer.to] {
+            if !numbers.contains_key(&party) {
+                let number = store
+                    .customer(party)
+                    .await?
+                    .map_or_else(String::new, |party| party.details.number.to_string());
+                numbers.insert(party, number);
+            }
+        }
+    }
+    let number_of = |party: CustomerId| numbers.get(&party).cloned().unwrap_or_default();
+    let contracts: Vec<Value> = views
         .into_iter()
         .map(|view| {
             json!({
@@ -130,6 +145,8 @@ pub async fn head_of(
                 "transfers": view.transfers.iter().map(|transfer| json!({
                     "from": transfer.from.0,
                     "to": transfer.to.0,
+                    "from_customer": number_of(transfer.from),
+                    "to_customer": number_of(transfer.to),
                     "at": time(transfer.at),
                 })).collect::<Vec<_>>(),
             })

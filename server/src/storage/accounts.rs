@@ -174,24 +174,6 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
-    async fn set_email(
-        &self,
-        id: AccountId,
-        email: &EmailAddress,
-        now: DateTime<Utc>,
-    ) -> Result<(), StorageError> {
-        on_pool!(self, pool => {
-            sqlx::query("UPDATE accounts SET email = $1, updated_at = $2 WHERE id = $3")
-                .bind(email.as_str())
-                .bind(now)
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map(drop)
-        })
-        .map_err(map_error)
-    }
-
     async fn set_second_factor(
         &self,
         id: AccountId,

@@ -158,12 +158,12 @@ const MATRIX: [Row; 18] = [
         ["401", "422", "422", "401", "422", "422", "422"],
     ),
     function(
-        "change-email",
+        "request-email-change",
         &[
             ("password", WRONG_PASSWORD),
             ("email", "new.address@example.ch"),
         ],
-        ["401", "422", "422", "401", "422", "422", "422"],
+        ["401", "422", "422", "401", "403", "403", "403"],
     ),
     function(
         "disable-second-factor",

@@ -6,6 +6,7 @@ mod api;
 mod retention;
 mod screens;
 mod storage;
+mod transfers;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use reqwest::StatusCode;

@@ -65,13 +65,14 @@ fn OpenRequest(open: OpenRequestView, action: ServerAction<AnswerDataRequest>) -
     let error = form_error(action.value());
     let id = open.request.id.to_string();
     let data_id = id.clone();
+    let key = id.clone();
     view! {
         <li class="open-request" data-request=data_id>
             <h2 class="customer">{open.customer_name} " (" {open.customer_number} ")"</h2>
             <ul class="cards"><RequestCard request=open.request/></ul>
             <ActionForm action=action attr:class="form answer-form">
                 <input type="hidden" name="request" value=id/>
-                <TextArea name="answer" label=text::ANSWER hint=text::ANSWER_HINT error=error/>
+                <TextArea name="answer" key=key label=text::ANSWER hint=text::ANSWER_HINT error=error/>
                 <button type="submit" class="button">{text::MARK}</button>
             </ActionForm>
         </li>

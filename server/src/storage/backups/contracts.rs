@@ -3,8 +3,13 @@ use crate::storage::audit::{append_audit, AuditValues};
 use crate::storage::rows::ServiceRow;
 use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
 use app::ports::{
-    AuditEntry, Contract, ContractView, CustomerId, Service, StaffId, StorageError, Termination,
+    AuditEntry, Contract, ContractTransfer, ContractView, CustomerId, Service, StaffId,
+    StorageError, Termination, TransferOutcome,
 };
+
+/// The resources (`kind:name`) of a contract's services, as grants and requests name them.
+const RESOURCES_OF_CONTRACT: &str =
+    "SELECT kind || ':' || name FROM services WHERE contract_id = $1";
 
 impl SqlStore {
     pub(super) async fn contracts_of_impl(
@@ -104,6 +109,93 @@ impl SqlStore {
             };
             append_audit!(tx, [AuditValues::of(&entry)]);
             Termination::Terminated(contract)
+        }))
+    }
+
+    pub(super) async fn transfer_contract_impl(
+        &self,
+        number: &str,
+        to: CustomerId,
+        by: Option<StaffId>,
+        audit: &AuditEntry,
+    ) -> Result<TransferOutcome, StorageError> {
+        Ok(in_write_tx!(self, tx => {
+            let existing: Option<ContractRow> = sqlx::query_as(&format!(
+                "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE contract_number = $1"
+            ))
+            .bind(number.trim())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            let Some(contract) = existing.map(Contract::from) else {
+                return Ok(TransferOutcome::NoSuchContract);
+            };
+            if contract.customer == to {
+                return Ok(TransferOutcome::AlreadyHeld);
+            }
+            if contract.is_terminated() {
+                return Ok(TransferOutcome::Terminated);
+            }
+            let (grants, requests): (i64, i64) = sqlx::query_as(&format!(
+                "SELECT \
+                 (SELECT COUNT(*) FROM grants WHERE customer_id = $2 AND revoked_at IS NULL AND limit_at > $3 \
+                  AND (case_id IS NULL OR case_id IN (SELECT id FROM support_cases WHERE resolved_at IS NULL)) \
+                  AND resource IN ({RESOURCES_OF_CONTRACT})), \
+                 (SELECT COUNT(*) FROM consent_requests WHERE customer_id = $2 AND state = 'pending' \
+                  AND resource IN ({RESOURCES_OF_CONTRACT}))"
+            ))
+            .bind(contract.id.0)
+            .bind(contract.customer.0)
+            .bind(audit.at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            if grants > 0 || requests > 0 {
+                return Ok(TransferOutcome::ConsentsOpen {
+                    grants: usize::try_from(grants).unwrap_or(usize::MAX),
+                    requests: usize::try_from(requests).unwrap_or(usize::MAX),
+                });
+            }
+            sqlx::query(
+                "INSERT INTO contract_transfers (contract_id, from_customer_id, to_customer_id, transferred_at, \
+                 recorded_by) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(contract.id.0)
+            .bind(contract.customer.0)
+            .bind(to.0)
+            .bind(audit.at)
+            .bind(by.map(|staff| staff.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            sqlx::query("UPDATE contracts SET customer_id = $1 WHERE id = $2")
+                .bind(to.0)
+                .bind(contract.id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+            sqlx::query("UPDATE services SET customer_id = $1 WHERE contract_id = $2")
+                .bind(to.0)
+                .bind(contract.id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+            let from_side = AuditEntry {
+                customer: Some(contract.customer),
+                ..audit.clone()
+            };
+            let to_side = AuditEntry {
+                customer: Some(to),
+                ..audit.clone()
+            };
+            append_audit!(tx, [AuditValues::of(&from_side), AuditValues::of(&to_side)]);
+            TransferOutcome::Transferred(ContractTransfer {
+                contract: contract.id,
+                from: contract.customer,
+                to,
+                at: audit.at,
+                recorded_by: by,
+            })
         }))
     }
 }

@@ -16,7 +16,7 @@ use app::domain::EmailAddress;
 use app::ports::{
     AuditEntry, BackupStore, ConfirmOutcome, Contract, ContractStore, ContractView, CustomerId,
     MailboxStatsRecord, MailboxStatsStore, NewSnapshot, RegisterOutcome, SnapshotRecord, StaffId,
-    StatsWrite, StorageError, Termination,
+    StatsWrite, StorageError, Termination, TransferOutcome,
 };
 
 #[async_trait]
@@ -36,6 +36,16 @@ impl ContractStore for SqlStore {
         audit: &AuditEntry,
     ) -> Result<Termination, StorageError> {
         self.terminate_contract_impl(number, by, audit).await
+    }
+
+    async fn transfer_contract(
+        &self,
+        number: &str,
+        to: CustomerId,
+        by: Option<StaffId>,
+        audit: &AuditEntry,
+    ) -> Result<TransferOutcome, StorageError> {
+        self.transfer_contract_impl(number, to, by, audit).await
     }
 }
 

@@ -102,8 +102,13 @@ fn is_customer_key(column: &str) -> bool {
     column == "customer_id"
         || column == "account_id"
         || column == "service_id"
+        || column == CONTRACT_KEY
         || column.ends_with("_customer_id")
 }
+
+/// A contract changes hands, so its id says whose a row is only when nothing closer does: a row that also names its
+/// customer (a snapshot taken before a transfer, say) belongs to that customer, not to the contract's holder now.
+const CONTRACT_KEY: &str = "contract_id";
 
 pub(crate) fn missing_customer() -> StorageError {
     super::corrupt("customer", "does not exist")
@@ -142,6 +147,11 @@ impl SqlStore {
             match tables.last_mut() {
                 Some((name, keys)) if *name == table => keys.push(column),
                 _ => tables.push((table, vec![column])),
+            }
+        }
+        for (_, keys) in &mut tables {
+            if keys.iter().any(|key| key != CONTRACT_KEY) {
+                keys.retain(|key| key != CONTRACT_KEY);
             }
         }
         Ok(tables)
@@ -193,6 +203,11 @@ impl SqlStore {
                 if *key == "account_id" {
                     format!(
                         "{} IN (SELECT id FROM accounts WHERE customer_id = $1)",
+                        quoted(key)
+                    )
+                } else if *key == CONTRACT_KEY {
+                    format!(
+                        "{} IN (SELECT id FROM contracts WHERE customer_id = $1)",
                         quoted(key)
                     )
                 } else if *key == "service_id" {

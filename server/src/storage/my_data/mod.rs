@@ -479,6 +479,7 @@ impl MyDataStore for SqlStore {
         id: i64,
         answer: &str,
         by: StaffId,
+        notice: &OutgoingMail,
         audit: &AuditEntry,
     ) -> Result<Option<DataRequestRecord>, StorageError> {
         let row: Option<RequestRow> = in_write_tx!(self, tx => {
@@ -494,6 +495,10 @@ impl MyDataStore for SqlStore {
             .await
             .map_err(map_error)?;
             if let Some(row) = &row {
+                if notice.customer != Some(CustomerId(row.customer_id)) {
+                    return Err(StorageError::Conflict("the notice is not addressed to the request's customer".into()));
+                }
+                insert_mail!(&mut *tx, notice, audit.at);
                 let mut entry = audit.clone();
                 entry.customer = Some(CustomerId(row.customer_id));
                 entry.detail = Some(format!("request {} ({})", row.id, row.kind));

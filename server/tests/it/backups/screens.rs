@@ -3,12 +3,15 @@
 
 use super::*;
 use crate::support::auth::{
-    seeded_app, sign_in_customer, sign_in_staff, CUSTOMER as JEANNE, OTHER_CUSTOMER, SUPPORT,
-    SYSADMIN,
+    events, seeded_app, sign_in_customer, sign_in_staff, CUSTOMER as JEANNE, OTHER_CUSTOMER,
+    SUPPORT, SYSADMIN,
 };
+use crate::support::{spawn_app_with_settings, TestClock};
 use app::domain::mailbox::{FolderStats, MailboxStats};
 use app::domain::CustomerNumber;
 use app::domain::EmailAddress;
+use app::domain::SecurityEventKind;
+use app::ports::Clock;
 use server::tokens::{self, Scope};
 
 /// The demo customer with backups and mailbox aggregates (`server::backups::seed_demo_backups`).
@@ -47,6 +50,13 @@ async fn support_sees_only_the_aggregates_and_each_look_is_logged(backend: Backe
         before,
         "finding the mailboxes shows nothing of them"
     );
+    let searches = entries(store, customer, AuditEvent::MailboxesListed).await;
+    assert_eq!(
+        searches.len(),
+        1,
+        "the search that shows the addresses is logged"
+    );
+    assert!(matches!(searches[0].actor, Actor::Staff { .. }));
 
     let form = [("customer", "C-100004"), ("mailbox", KELLER)];
     let stats = support.call("view-mailbox-stats", &form).await;
@@ -102,6 +112,9 @@ async fn support_sees_only_the_aggregates_and_each_look_is_logged(backend: Backe
         "{}",
         log.body
     );
+    assert!(log
+        .body
+        .contains("a recherché votre compte et vu la liste de vos boîtes aux lettres"));
 
     // Another customer's mailbox under this customer's number is not found, and records nothing.
     let wrong = [
@@ -147,6 +160,12 @@ async fn supervision_is_for_support_only(backend: Backend) {
     assert!(entries(store, customer, AuditEvent::MailboxStatsViewed)
         .await
         .is_empty());
+    assert!(
+        entries(store, customer, AuditEvent::MailboxesListed)
+            .await
+            .is_empty(),
+        "a refused search records no look"
+    );
     // Mail platform data arriving later replaces the aggregates; still nothing but them.
     let stats = MailboxStats::new(
         3,
@@ -162,6 +181,86 @@ async fn supervision_is_for_support_only(backend: Backend) {
         .put_mailbox_stats(&mailbox, &stats, Utc::now())
         .await
         .unwrap();
+}
+
+/// The session outlives 12 hours here (a setting) so that the second factor, not the session, is what ages.
+async fn supervision_needs_a_second_factor_from_the_last_twelve_hours(backend: Backend) {
+    let clock = TestClock::new();
+    let Some(app) = spawn_app_with_settings(backend, clock.clone(), |settings| {
+        settings.session_absolute_hours = 24;
+    })
+    .await
+    else {
+        return;
+    };
+    server::seed::seed_demo(&app.store, clock.now())
+        .await
+        .unwrap();
+    let store: &dyn Storage = &app.store;
+    let customer = customer_id(store, "C-100004").await;
+    let search = [("query", "C-100004")];
+    let support = sign_in_staff(&app, SUPPORT, clock.now()).await;
+    assert_eq!(
+        support.call("find-mailboxes", &search).await.status,
+        StatusCode::OK
+    );
+    // Activity every 25 minutes keeps the session alive until 11 h 40 after the second factor.
+    for _ in 0..28 {
+        clock.advance(Duration::minutes(25));
+        assert_eq!(support.get("/staff").await.status, StatusCode::OK);
+    }
+    assert_eq!(
+        support.call("find-mailboxes", &search).await.status,
+        StatusCode::OK,
+        "a second factor under 12 hours old"
+    );
+    clock.advance(Duration::minutes(20));
+    let refused = support.call("find-mailboxes", &search).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused.body.contains("sign out and sign in again"),
+        "{}",
+        refused.body
+    );
+    let form = [("customer", "C-100004"), ("mailbox", KELLER)];
+    assert_eq!(
+        support.call("view-mailbox-stats", &form).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = support.get("/staff/supervision?query=C-100004").await;
+    assert!(
+        page.body.contains("sign out and sign in again"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(KELLER), "no address is shown");
+    // The refusals are security events; the customer's log shows only the two searches that were answered.
+    let refusals = events(&app.store, SecurityEventKind::AuthorizationRefused.code()).await;
+    assert!(
+        refusals
+            .iter()
+            .filter(|(_, detail)| detail
+                .as_deref()
+                .is_some_and(|detail| detail.starts_with("StaleSecondFactor")))
+            .count()
+            >= 3,
+        "{refusals:?}"
+    );
+    assert_eq!(
+        entries(store, customer, AuditEvent::MailboxesListed)
+            .await
+            .len(),
+        2
+    );
+    assert!(entries(store, customer, AuditEvent::MailboxStatsViewed)
+        .await
+        .is_empty());
+    // Signing in again gives a fresh second factor.
+    let again = sign_in_staff(&app, SUPPORT, clock.now()).await;
+    assert_eq!(
+        again.call("find-mailboxes", &search).await.status,
+        StatusCode::OK
+    );
 }
 
 async fn the_customer_sees_every_snapshot_with_its_due_date_and_destruction(backend: Backend) {
@@ -250,6 +349,7 @@ async fn a_web_space_access_is_shown_to_the_customer_as_a_technical_operation(ba
 on_both_backends!(
     support_sees_only_the_aggregates_and_each_look_is_logged,
     supervision_is_for_support_only,
+    supervision_needs_a_second_factor_from_the_last_twelve_hours,
     the_customer_sees_every_snapshot_with_its_due_date_and_destruction,
     a_web_space_access_is_shown_to_the_customer_as_a_technical_operation,
 );

@@ -437,6 +437,17 @@ async fn requests_about_ones_data_run_on_a_30_day_clock(backend: Backend) {
         redirected_to(&answered),
         "/privacy/data-requests?done=answered"
     );
+    let told = format!(
+        "SELECT COUNT(*) FROM outbox WHERE recipient = '{CUSTOMER}' AND customer_id = {} \
+         AND subject = 'Réponse à votre demande concernant vos données' \
+         AND body_text LIKE '%/account/data#requests%' AND body_text NOT LIKE '%Numéro effacé%'",
+        id.0
+    );
+    assert_eq!(
+        count(&app.store, &told).await,
+        1,
+        "she is told there is an answer, with a link and without the answer itself"
+    );
     let twice = officer
         .call(
             "answer-data-request",
@@ -444,6 +455,11 @@ async fn requests_about_ones_data_run_on_a_30_day_clock(backend: Backend) {
         )
         .await;
     assert_eq!(error_field(&twice), "request");
+    assert_eq!(
+        count(&app.store, &told).await,
+        1,
+        "a refused answer sends nothing"
+    );
     assert_eq!(
         officer.call("list-open-data-requests", &[]).await.json(),
         serde_json::json!([])

@@ -168,6 +168,15 @@ impl Clock for TestClock {
 
 /// The real server with `clock` as the application's time (sessions, throttling, second factor, reset links).
 pub async fn spawn_app_with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Option<TestApp> {
+    spawn_app_with_settings(backend, clock, |_| {}).await
+}
+
+/// As [`spawn_app_with_clock`], with settings the test changes first (a longer session, say).
+pub async fn spawn_app_with_settings(
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    change: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let db = TestDb::create(backend).await?;
     let store = db.store().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -175,6 +184,7 @@ pub async fn spawn_app_with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Op
     let mut settings = db.settings();
     settings.site_addr = addr;
     settings.public_url = Some(format!("http://{addr}"));
+    change(&mut settings);
     let (shutdown, stop) = oneshot::channel::<()>();
     let task = tokio::spawn({
         let store = store.clone();
