@@ -12,7 +12,7 @@ pub async fn answer_data_request(request: String, answer: String) -> Result<(), 
     use crate::auth::guard::AsPrivacyOfficer;
     use crate::domain::my_data::request_text;
     use crate::domain::{AuditEvent, Language};
-    use crate::ports::{CustomerId, MailKind, OutgoingMail};
+    use crate::ports::{CustomerId, OutgoingMail};
 
     let context = app_context()?;
     let officer = require_role::<AsPrivacyOfficer>(&context).await?;
@@ -44,8 +44,7 @@ pub async fn answer_data_request(request: String, answer: String) -> Result<(), 
         .map_err(internal)?
         .ok_or_else(|| internal("a data request names no customer"))?;
     let link = format!("{}/account/data#requests", context.auth.public_origin);
-    let language = customer.details.language;
-    let (subject, body_text) = match language {
+    let text = match customer.details.language {
         Language::Fr => (
             "Réponse à votre demande concernant vos données".to_owned(),
             format!("Bonjour,\n\nNotre délégué à la protection des données a répondu à votre demande du {}. Vous trouverez la réponse dans le portail :\n\n{link}\n", open.request.filed_at.format("%d.%m.%Y")),
@@ -55,14 +54,7 @@ pub async fn answer_data_request(request: String, answer: String) -> Result<(), 
             format!("Hello,\n\nOur data protection officer has answered your request of {}. You will find the answer in the portal:\n\n{link}\n", open.request.filed_at.format("%Y-%m-%d")),
         ),
     };
-    let notice = OutgoingMail {
-        kind: MailKind::AccountSecurity,
-        to: customer.details.email.clone(),
-        customer: Some(customer.id),
-        language,
-        subject,
-        body_text,
-    };
+    let notice = OutgoingMail::account_security(&customer, text);
     // The storage sets the entry's customer to the request's.
     let audit = audit_entry(
         context.clock.now(),

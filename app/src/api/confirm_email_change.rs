@@ -11,7 +11,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     use super::context::*;
     use crate::auth::tokens::hash_secret;
     use crate::domain::{Language, SecurityEventKind};
-    use crate::ports::{ConfirmEmailOutcome, MailKind, OutgoingMail};
+    use crate::ports::{ConfirmEmailOutcome, OutgoingMail};
 
     let context = app_context()?;
     let now = context.clock.now();
@@ -30,8 +30,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
         .map_err(internal)?
         .ok_or_else(|| internal("an email change names no customer"))?;
     let new_email = &change.new_email;
-    let language = customer.details.language;
-    let (subject, body_text) = match language {
+    let text = match customer.details.language {
         Language::Fr => (
             "Votre adresse électronique a changé".to_owned(),
             format!("Bonjour,\n\nVotre adresse auprès de nous et de connexion au portail est désormais {new_email}.\nSi ce n'est pas vous, contactez notre support immédiatement.\n"),
@@ -41,14 +40,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
             format!("Hello,\n\nYour address with us and for signing in to the portal is now {new_email}.\nIf this was not you, contact our support at once.\n"),
         ),
     };
-    let notice = OutgoingMail {
-        kind: MailKind::AccountSecurity,
-        to: customer.details.email.clone(),
-        customer: Some(customer.id),
-        language,
-        subject,
-        body_text,
-    };
+    let notice = OutgoingMail::account_security(&customer, text);
     let account = context
         .store
         .account_by_email(&customer.details.email)

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerId, ServiceKind, StaffId, StorageError};
+use super::{Customer, CustomerId, ServiceKind, StaffId, StorageError};
 use crate::domain::{EmailAddress, InvalidInput, Language};
 
 /// The kinds of mail the portal may send: its own communications (incidents, new services, terms changes) and
@@ -61,6 +61,20 @@ pub struct OutgoingMail {
     pub language: Language,
     pub subject: String,
     pub body_text: String,
+}
+
+impl OutgoingMail {
+    /// Account-security mail to the customer's address of record, in their language.
+    pub fn account_security(customer: &Customer, (subject, body_text): (String, String)) -> Self {
+        Self {
+            kind: MailKind::AccountSecurity,
+            to: customer.details.email.clone(),
+            customer: Some(customer.id),
+            language: customer.details.language,
+            subject,
+            body_text,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

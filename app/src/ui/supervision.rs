@@ -73,15 +73,16 @@ pub fn SupervisionPage() -> impl IntoView {
         <Title text=text::TITLE/>
         <h1>{text::TITLE}</h1>
         <p class="lead">{text::LEAD}</p>
+        // The error is read from the resource: outside a transition, server rendering would not wait for it.
+        <Transition fallback=|| ()>
         <Form method="GET" action="/staff/supervision" attr:class="stacked" attr:id="supervision-search">
             <ErrorSummary error=error/>
             <Field name="query" label=text::QUERY value=asked() error=error/>
             <button type="submit">{text::SEARCH}</button>
         </Form>
-        <Suspense fallback=|| ()>
             {move || found.get().and_then(Result::ok).flatten().map(|customer| view! { <Mailboxes customer/> })}
             {move || stats.get().flatten().and_then(Result::ok).map(|stats| view! { <Stats stats/> })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -42,6 +42,7 @@ use axum::{
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::{stream, Stream, StreamExt};
 use serde_json::{json, Map, Value};
+use std::collections::hash_map::{Entry, HashMap};
 use std::sync::Arc;
 use tower_sessions::Session;
 
@@ -115,16 +116,15 @@ pub async fn head_of(
         })
         .collect();
     let views = store.contracts_of(id).await?;
-    let mut numbers: std::collections::HashMap<CustomerId, String> =
-        std::collections::HashMap::new();
+    let mut numbers: HashMap<CustomerId, String> = HashMap::new();
     for transfer in views.iter().flat_map(|view| &view.transfers) {
         for party in [transfer.from, transfer.to] {
-            if !numbers.contains_key(&party) {
+            if let Entry::Vacant(slot) = numbers.entry(party) {
                 let number = store
                     .customer(party)
                     .await?
                     .map_or_else(String::new, |party| party.details.number.to_string());
-                numbers.insert(party, number);
+                slot.insert(number);
             }
         }
     }

@@ -36,6 +36,8 @@ pub fn ContactsPage() -> impl IntoView {
         <p class="lead">
             "Chaque consultation est inscrite dans le journal du client, avec le motif que vous donnez."
         </p>
+        // The error is read from the resource: outside a transition, server rendering would not wait for it.
+        <Transition fallback=|| ()>
         <Form method="GET" action="/staff/contacts" attr:class="stacked" attr:id="contact-lookup">
             <ErrorSummary error=error/>
             <Field
@@ -53,9 +55,8 @@ pub fn ContactsPage() -> impl IntoView {
             />
             <button type="submit">"Consulter"</button>
         </Form>
-        <Suspense fallback=|| ()>
             {move || card.get().and_then(Result::ok).flatten().map(|card| view! { <Card card/> })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -11,6 +11,19 @@ use app::ports::{
 const RESOURCES_OF_CONTRACT: &str =
     "SELECT kind || ':' || name FROM services WHERE contract_id = $1";
 
+/// The contract with this number, read inside the write transaction `$tx` (whose type differs per backend).
+macro_rules! contract_by_number {
+    ($tx:ident, $number:expr) => {
+        sqlx::query_as::<_, ContractRow>(&format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE contract_number = $1"
+        ))
+        .bind($number.trim())
+        .fetch_optional(&mut *$tx)
+        .await
+        .map_err(map_error)?
+    };
+}
+
 impl SqlStore {
     pub(super) async fn contracts_of_impl(
         &self,
@@ -80,13 +93,7 @@ impl SqlStore {
         audit: &AuditEntry,
     ) -> Result<Termination, StorageError> {
         Ok(in_write_tx!(self, tx => {
-            let existing: Option<ContractRow> = sqlx::query_as(&format!(
-                "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE contract_number = $1"
-            ))
-            .bind(number.trim())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_error)?;
+            let existing = contract_by_number!(tx, number);
             let Some(existing) = existing.map(Contract::from) else {
                 return Ok(Termination::NoSuchContract);
             };
@@ -120,13 +127,7 @@ impl SqlStore {
         audit: &AuditEntry,
     ) -> Result<TransferOutcome, StorageError> {
         Ok(in_write_tx!(self, tx => {
-            let existing: Option<ContractRow> = sqlx::query_as(&format!(
-                "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE contract_number = $1"
-            ))
-            .bind(number.trim())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_error)?;
+            let existing = contract_by_number!(tx, number);
             let Some(contract) = existing.map(Contract::from) else {
                 return Ok(TransferOutcome::NoSuchContract);
             };

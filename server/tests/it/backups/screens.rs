@@ -217,10 +217,10 @@ async fn supervision_needs_a_second_factor_from_the_last_twelve_hours(backend: B
     clock.advance(Duration::minutes(20));
     let refused = support.call("find-mailboxes", &search).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let error: app::api::AppError = serde_json::from_str(&refused.body).unwrap();
     assert!(
-        refused.body.contains("sign out and sign in again"),
-        "{}",
-        refused.body
+        error.to_string().contains("sign out and sign in again"),
+        "the browser shows how to cure it: {error}"
     );
     let form = [("customer", "C-100004"), ("mailbox", KELLER)];
     assert_eq!(
