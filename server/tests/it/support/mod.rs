@@ -177,6 +177,13 @@ pub async fn spawn_app_with_settings(
     clock: Arc<dyn Clock>,
     change: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
+    // The server's warnings and errors land in the test's captured output, shown when it fails.
+    drop(
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+            .with_test_writer()
+            .try_init(),
+    );
     let db = TestDb::create(backend).await?;
     let store = db.store().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
