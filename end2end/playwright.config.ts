@@ -46,8 +46,8 @@ export default defineConfig({
   ],
   webServer: {
     // Demo data, plus per project one new support agent who has not enrolled a second factor yet and one support
-    // agent of its own for the consent flow (whose sign-ins never race the demo staff's single-use codes), and a
-    // service token for the access checks.
+    // agent of its own for the consent flow (whose sign-ins never race the demo staff's single-use codes), one staff
+    // member with every staff role for the accessibility checks, and a service token for the access checks.
     command: [
       `"${server}" seed-demo`,
       ...['js-on', 'js-off'].map(
@@ -57,6 +57,10 @@ export default defineConfig({
       ...['js-on', 'js-off'].map(
         (project) =>
           `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email consent.agent.${project}@staff.portal.example --name "Agent consentement"`,
+      ),
+      ...['js-on', 'js-off'].map(
+        (project) =>
+          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email a11y.staff.${project}@staff.portal.example --name "Agent accessibilité"`,
       ),
       `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
       `exec "${server}" serve`,
