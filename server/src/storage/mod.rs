@@ -220,8 +220,10 @@ impl SqlStore {
     }
 }
 
-/// How often the write-ahead log is copied back into the database file.
-const WAL_CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// How often the write-ahead log is copied back into the database file. A checkpoint's pause grows with what it
+/// copies: measured at 5,000 access checks/s, every 10 s gave a p99 of 34–49 ms, every second 5.7–8.3 ms, every
+/// 200 ms 3.7–6 ms on a quiet machine.
+const WAL_CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 /// Past this many frames (4 KiB pages: 64 MiB) the log is restarted even if writers must wait for it.
 const WAL_RESTART_FRAMES: i64 = 16_384;
 /// What the log file is cut back to after a restart.
@@ -229,7 +231,7 @@ const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
 
 /// SQLite's automatic checkpoint runs inside whichever commit crosses its threshold, adding two fsyncs to that
 /// one commit: measured, it set the 99th percentile of access checks (which wait for their audit entry). The
-/// same passive checkpoint, run here every second, leaves commits alone and never blocks anyone. A passive
+/// same passive checkpoint, run here several times a second, leaves commits alone and never blocks anyone. A passive
 /// checkpoint alone cannot bring the log back to its start while writers never pause (measured: 32 GB of log
 /// for a 1.4 GB database under a sustained bulk load), so once the log is long a restarting checkpoint makes the
 /// writers wait for that moment. The task ends with the pool.
