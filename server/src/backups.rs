@@ -89,23 +89,36 @@ pub enum TerminateError {
     Storage(#[from] StorageError),
 }
 
-/// Terminates a contract from the admin CLI (no staff member: the operator at the console) and says what happened.
-pub async fn terminate_contract(
-    store: &dyn Storage,
-    number: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<String, TerminateError> {
-    let audit = AuditEntry {
-        at: now,
-        event: AuditEvent::ContractTerminated,
+/// An entry for a contract change made at the operator's console (no staff member); the storage sets its customer.
+fn console_audit(
+    event: AuditEvent,
+    at: chrono::DateTime<chrono::Utc>,
+    detail: String,
+) -> AuditEntry {
+    AuditEntry {
+        at,
+        event,
         actor: Actor::System,
         customer: None,
         resource: None,
         action: None,
         basis: AuditBasis::StaffRole,
         source: EventSource::Portal,
-        detail: Some(format!("contract {} terminated", number.trim())),
-    };
+        detail: Some(detail),
+    }
+}
+
+/// Terminates a contract from the admin CLI (no staff member: the operator at the console) and says what happened.
+pub async fn terminate_contract(
+    store: &dyn Storage,
+    number: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, TerminateError> {
+    let audit = console_audit(
+        AuditEvent::ContractTerminated,
+        now,
+        format!("contract {} terminated", number.trim()),
+    );
     match store.terminate_contract(number, None, &audit).await? {
         Termination::Terminated(contract) => Ok(format!(
             "contract {} terminated at {}; its backups are still destroyed 7 days after they were taken",
@@ -170,19 +183,11 @@ pub async fn transfer_contract(
         .customer(contract.customer)
         .await?
         .map_or_else(String::new, |holder| holder.details.number.to_string());
-    let audit = AuditEntry {
-        at: now,
-        event: AuditEvent::ContractTransferred,
-        actor: Actor::System,
-        customer: None,
-        resource: None,
-        action: None,
-        basis: AuditBasis::StaffRole,
-        source: EventSource::Portal,
-        detail: Some(format!(
-            "contract {number} transferred from {from_number} to {to_number}"
-        )),
-    };
+    let audit = console_audit(
+        AuditEvent::ContractTransferred,
+        now,
+        format!("contract {number} transferred from {from_number} to {to_number}"),
+    );
     match store
         .transfer_contract(number, receiver.id, None, &audit)
         .await?
