@@ -24,6 +24,9 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // The portal answers in the browser's language (Accept-Language): the suite reads it as a Swiss French customer
+    // does, and the language tests switch to English explicitly.
+    locale: 'fr-CH',
     screenshot: 'only-on-failure',
     launchOptions: {
       // Debian's Chromium: the suite never downloads a browser.

@@ -54,6 +54,7 @@ pub async fn correct_my_data(
         .correct_personal_data(me.customer(), &correction, &audit)
         .await
         .map_err(internal)?;
+    super::set_language::remember_language(&context, language);
     go_to(if changed.is_empty() {
         "/account/data?done=unchanged"
     } else {

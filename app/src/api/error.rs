@@ -82,12 +82,8 @@ impl AppError {
         }
     }
 
-    /// The message for a `?error=` code after a form posted without JavaScript was sent back.
-    pub fn message_for_code(
-        code: &str,
-        field: Option<&str>,
-        detail: Option<&str>,
-    ) -> Option<String> {
+    /// The error behind a `?error=` code after a form posted without JavaScript was sent back.
+    pub fn from_code(code: &str, field: Option<&str>, detail: Option<&str>) -> Option<Self> {
         let error = match code {
             "sign-in-required" => Self::SignInRequired,
             "forbidden" => Self::Forbidden,
@@ -108,7 +104,7 @@ impl AppError {
             },
             _ => return None,
         };
-        Some(error.to_string())
+        Some(error)
     }
 }
 

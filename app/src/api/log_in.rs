@@ -85,6 +85,11 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         context.auth.absolute,
     );
     session.insert(AUTH_KEY, &state).await.map_err(internal)?;
+    if let Some(customer) = account.principal.customer() {
+        if let Some(customer) = context.store.customer(customer).await.map_err(internal)? {
+            super::set_language::remember_language(&context, customer.details.language);
+        }
+    }
     let mut succeeded = event(SecurityEventKind::LoginSucceeded, &context);
     succeeded.account = Some(account.id);
     succeeded.detail = Some(format!("{stage:?}"));

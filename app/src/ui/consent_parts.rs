@@ -1,4 +1,4 @@
-//! What the customer's and the staff's consent screens share: French wording of the consent vocabulary, times and
+//! What the customer's and the staff's consent screens share: the words of the consent vocabulary, times and
 //! durations as people read them, and the form inputs `forms.rs` does not have (optional fields, choices, text
 //! areas), all usable without JavaScript.
 
@@ -9,22 +9,31 @@ use super::forms::{form_error, ShownError};
 use crate::api::{AppError, CaseRef, ResourceLabel, StaffLabel};
 use crate::domain::consent::{Action, EndReason, ReasonCode, RequestStateKind, ResourceKind};
 use crate::domain::Role;
+use crate::i18n::*;
+use crate::ui::locale::{current_locale, error_message, moment};
 
 pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%d.%m.%Y à %H:%M UTC").to_string()
+    moment(current_locale(), at)
 }
 
 /// A remaining time, rounded down to what matters at that scale.
 pub fn time_left(seconds: i64) -> String {
+    time_left_in(current_locale(), seconds)
+}
+
+fn time_left_in(locale: Locale, seconds: i64) -> String {
     let minutes = seconds / 60;
-    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => "moins d’une minute".to_owned(),
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m:02} min"),
-        (d, 0, _) => format!("{d} j"),
-        (d, h, _) => format!("{d} j {h} h"),
+    let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (d, h, m) {
+        (0, 0, 0) => td_string!(locale, common.words.less_than_a_minute).to_owned(),
+        (0, 0, m) => td_string!(locale, common.words.minutes, m).to_string(),
+        (0, h, 0) => td_string!(locale, common.words.hours, h).to_string(),
+        (0, h, m) => {
+            let mm = format!("{m:02}");
+            td_string!(locale, common.words.hours_minutes, h, mm).to_string()
+        }
+        (d, 0, _) => td_string!(locale, common.words.days, d).to_string(),
+        (d, h, _) => td_string!(locale, common.words.days_hours, d, h).to_string(),
     }
 }
 
@@ -33,11 +42,12 @@ pub fn duration(minutes: i64) -> String {
 }
 
 pub fn action_name(action: Action) -> &'static str {
+    let locale = current_locale();
     match action {
-        Action::List => "lister",
-        Action::Read => "lire",
-        Action::Write => "modifier",
-        Action::Restore => "restaurer",
+        Action::List => td_string!(locale, common.words.action.list),
+        Action::Read => td_string!(locale, common.words.action.read),
+        Action::Write => td_string!(locale, common.words.action.write),
+        Action::Restore => td_string!(locale, common.words.action.restore),
     }
 }
 
@@ -50,19 +60,23 @@ pub fn actions(actions: &[Action]) -> String {
 }
 
 pub fn reason_name(code: ReasonCode) -> &'static str {
+    let locale = current_locale();
     match code {
-        ReasonCode::CustomerSupport => "Assistance demandée par le client",
-        ReasonCode::IncidentResponse => "Réponse à un incident",
-        ReasonCode::OperatorMaintenance => "Maintenance de l’infrastructure",
-        ReasonCode::LegalObligation => "Obligation légale",
+        ReasonCode::CustomerSupport => td_string!(locale, common.words.reason.customer_support),
+        ReasonCode::IncidentResponse => td_string!(locale, common.words.reason.incident_response),
+        ReasonCode::OperatorMaintenance => {
+            td_string!(locale, common.words.reason.operator_maintenance)
+        }
+        ReasonCode::LegalObligation => td_string!(locale, common.words.reason.legal_obligation),
     }
 }
 
 pub fn role_name(role: Role) -> &'static str {
+    let locale = current_locale();
     match role {
-        Role::Support => "support",
-        Role::Sysadmin => "administration système",
-        Role::PrivacyOfficer => "protection des données",
+        Role::Support => td_string!(locale, common.words.role.support),
+        Role::Sysadmin => td_string!(locale, common.words.role.sysadmin),
+        Role::PrivacyOfficer => td_string!(locale, common.words.role.privacy_officer),
     }
 }
 
@@ -76,40 +90,44 @@ pub fn staff(label: &StaffLabel) -> String {
 }
 
 pub fn state_name(state: RequestStateKind) -> &'static str {
+    let locale = current_locale();
     match state {
-        RequestStateKind::Pending => "en attente",
-        RequestStateKind::Approved => "acceptée",
-        RequestStateKind::Denied => "refusée",
-        RequestStateKind::Expired => "expirée sans réponse",
-        RequestStateKind::Withdrawn => "retirée",
+        RequestStateKind::Pending => td_string!(locale, common.words.state.pending),
+        RequestStateKind::Approved => td_string!(locale, common.words.state.approved),
+        RequestStateKind::Denied => td_string!(locale, common.words.state.denied),
+        RequestStateKind::Expired => td_string!(locale, common.words.state.expired),
+        RequestStateKind::Withdrawn => td_string!(locale, common.words.state.withdrawn),
     }
 }
 
 pub fn end_reason_name(reason: EndReason) -> &'static str {
+    let locale = current_locale();
     match reason {
-        EndReason::Revoked => "retiré par vous",
-        EndReason::CaseResolved => "cas de support résolu",
-        EndReason::TimeLimit => "durée écoulée",
+        EndReason::Revoked => td_string!(locale, common.words.end.revoked),
+        EndReason::CaseResolved => td_string!(locale, common.words.end.case_resolved),
+        EndReason::TimeLimit => td_string!(locale, common.words.end.time_limit),
     }
 }
 
 pub fn resource(label: &ResourceLabel) -> String {
+    let locale = current_locale();
     let kind = match label.kind {
-        ResourceKind::Mailbox => "boîte mail",
-        ResourceKind::BackupSpace => "espace de backup",
-        ResourceKind::WebSpace => "espace web",
-        ResourceKind::Snapshot => "sauvegarde",
+        ResourceKind::Mailbox => td_string!(locale, common.words.kind.mailbox),
+        ResourceKind::BackupSpace => td_string!(locale, common.words.kind.backup_space),
+        ResourceKind::WebSpace => td_string!(locale, common.words.kind.web_space),
+        ResourceKind::Snapshot => td_string!(locale, common.words.kind.snapshot),
     };
     format!("{kind} {}", label.name)
 }
 
 pub fn case(case: &CaseRef) -> String {
-    let state = if case.resolved_at.is_some() {
-        " (résolu)"
+    let locale = current_locale();
+    let (id, subject) = (case.id, &case.subject);
+    if case.resolved_at.is_some() {
+        td_string!(locale, common.words.case_resolved, id, subject).to_string()
     } else {
-        ""
-    };
-    format!("cas n° {} : {}{state}", case.id, case.subject)
+        td_string!(locale, common.words.case, id, subject).to_string()
+    }
 }
 
 /// Only what the last submission of one action returned: for a list of forms sharing one action, whose error is
@@ -121,7 +139,7 @@ where
     Signal::derive(move || match value.get() {
         Some(Err(error)) => Some(ShownError {
             field: error.field().map(str::to_owned),
-            message: error.to_string(),
+            message: error_message(current_locale(), &error),
         }),
         _ => None,
     })
@@ -304,7 +322,7 @@ pub fn ActionChoices(error: Signal<Option<ShownError>>) -> impl IntoView {
     let mine = own_error(error, "actions");
     view! {
         <fieldset class="field choices" id="field-actions">
-            <legend>"Actions autorisées"</legend>
+            <legend>{td_string!(current_locale(), common.words.allowed_actions)}</legend>
             {Action::ALL
                 .into_iter()
                 .map(|action| {
@@ -352,12 +370,21 @@ mod tests {
 
     #[test]
     fn time_left_reads_at_the_scale_that_matters() {
-        assert_eq!(time_left(59), "moins d’une minute");
-        assert_eq!(time_left(61), "1 min");
-        assert_eq!(time_left(2 * 3600), "2 h");
-        assert_eq!(time_left(2 * 3600 + 5 * 60 + 30), "2 h 05 min");
-        assert_eq!(time_left(86_400 + 3600 * 3 + 59), "1 j 3 h");
-        assert_eq!(time_left(2 * 86_400 + 120), "2 j");
+        assert_eq!(time_left_in(Locale::fr, 59), "moins d’une minute");
+        assert_eq!(time_left_in(Locale::fr, 61), "1 min");
+        assert_eq!(time_left_in(Locale::fr, 2 * 3600), "2 h");
+        assert_eq!(
+            time_left_in(Locale::fr, 2 * 3600 + 5 * 60 + 30),
+            "2 h 05 min"
+        );
+        assert_eq!(time_left_in(Locale::fr, 86_400 + 3600 * 3 + 59), "1 j 3 h");
+        assert_eq!(time_left_in(Locale::fr, 2 * 86_400 + 120), "2 j");
         assert_eq!(duration(90), "1 h 30 min");
+    }
+
+    #[test]
+    fn time_left_reads_in_english_too() {
+        assert_eq!(time_left_in(Locale::en, 59), "less than a minute");
+        assert_eq!(time_left_in(Locale::en, 86_400 + 3600 * 3 + 59), "1 d 3 h");
     }
 }

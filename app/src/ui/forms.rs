@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::AppError;
+use crate::i18n::*;
+use crate::ui::locale::error_message;
 
 /// An error to show with a form: the field it belongs to (if any) and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +21,14 @@ where
     S: Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
 {
     let query = use_query_map();
+    let i18n = use_i18n();
     Signal::derive(move || {
+        let locale = i18n.get_locale();
         match value.get() {
             Some(Err(error)) => {
                 return Some(ShownError {
                     field: error.field().map(str::to_owned),
-                    message: error.to_string(),
+                    message: error_message(locale, &error),
                 })
             }
             // A successful submission clears an error the page was loaded with.
@@ -34,14 +38,21 @@ where
         query.with(|query| {
             let code = query.get("error")?;
             let field = query.get("field");
-            let message = AppError::message_for_code(
-                &code,
-                field.as_deref(),
-                query.get("detail").as_deref(),
-            )?;
-            Some(ShownError { field, message })
+            let error =
+                AppError::from_code(&code, field.as_deref(), query.get("detail").as_deref())?;
+            Some(ShownError {
+                field,
+                message: error_message(locale, &error),
+            })
         })
     })
+}
+
+/// A failed load or action, said in the reader's language and announced to screen readers.
+#[component]
+pub fn ErrorText(error: AppError, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="form-error" role="alert" id=id>{move || error_message(i18n.get_locale(), &error)}</p> }
 }
 
 /// The message summary at the top of a form, announced to screen readers when it appears.

@@ -1,28 +1,54 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::*;
+
 /// The charter's promises as the portal keeps them, one line each, with the clause they come from.
-const PROMISES: [(&str, &str, &str); 6] = [
-    ("§1", "Vos données", "Vous voyez chaque donnée personnelle que nous conservons, à quoi elle sert, et vous pouvez l’exporter."),
-    ("§2", "Audit", "Chaque accès sensible du personnel laisse une trace que vous pouvez consulter et vérifier."),
-    ("§3", "Divulgation", "Rien n’est communiqué à un tiers sans ordonnance judiciaire suisse."),
-    ("§4.2", "Espace de backup privé", "Aucun membre du personnel n’y accède sans votre accord exprès."),
-    ("§5", "Messagerie", "Un accès n’est possible qu’avec votre accord lié à un seul cas de support, et prend fin avec lui."),
-    ("§6", "Sauvegardes", "Toutes les sauvegardes sont détruites 7 jours après avoir été prises."),
-];
+fn promises(locale: Locale) -> [(&'static str, &'static str, &'static str); 6] {
+    [
+        (
+            "§1",
+            td_string!(locale, home.data_title),
+            td_string!(locale, home.data_detail),
+        ),
+        (
+            "§2",
+            td_string!(locale, home.audit_title),
+            td_string!(locale, home.audit_detail),
+        ),
+        (
+            "§3",
+            td_string!(locale, home.disclosure_title),
+            td_string!(locale, home.disclosure_detail),
+        ),
+        (
+            "§4.2",
+            td_string!(locale, home.backup_space_title),
+            td_string!(locale, home.backup_space_detail),
+        ),
+        (
+            "§5",
+            td_string!(locale, home.mailbox_title),
+            td_string!(locale, home.mailbox_detail),
+        ),
+        (
+            "§6",
+            td_string!(locale, home.backups_title),
+            td_string!(locale, home.backups_detail),
+        ),
+    ]
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
     // Open by default so that everything is readable without JavaScript; the toggle only helps once hydrated.
     let (details_shown, set_details_shown) = signal(true);
 
     view! {
-        <Title text="Accueil"/>
-        <h1>"Nos engagements, vérifiables"</h1>
-        <p class="lead">
-            "Ce portail est l’endroit où nous tenons les promesses de notre charte de confidentialité, "
-            "et où vous pouvez vérifier que nous les tenons."
-        </p>
+        <Title text=move || t_string!(i18n, home.title)/>
+        <h1>{t!(i18n, home.heading)}</h1>
+        <p class="lead">{t!(i18n, home.lead)}</p>
         <button
             type="button"
             id="promises-toggle"
@@ -31,21 +57,23 @@ pub fn HomePage() -> impl IntoView {
             aria-expanded=move || details_shown.get().to_string()
             on:click=move |_| set_details_shown.update(|shown| *shown = !*shown)
         >
-            {move || if details_shown.get() { "Masquer le détail" } else { "Afficher le détail" }}
+            {move || if details_shown.get() { t_string!(i18n, home.hide_details) } else { t_string!(i18n, home.show_details) }}
         </button>
         <ul id="promises" class="promises">
-            {PROMISES
-                .into_iter()
-                .map(|(clause, title, detail)| {
-                    view! {
-                        <li>
-                            <span class="clause">{clause}</span>
-                            <strong>{title}</strong>
-                            <p class="detail" hidden=move || !details_shown.get()>{detail}</p>
-                        </li>
-                    }
-                })
-                .collect_view()}
+            {move || {
+                promises(i18n.get_locale())
+                    .into_iter()
+                    .map(|(clause, title, detail)| {
+                        view! {
+                            <li>
+                                <span class="clause">{clause}</span>
+                                <strong>{title}</strong>
+                                <p class="detail" hidden=move || !details_shown.get()>{detail}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
         </ul>
     }
 }

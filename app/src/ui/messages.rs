@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{list_my_messages, IncidentView, MessageView, SetMailPreferences};
 use crate::ui::consent_parts::{action_error, returned_error, when, DoneNotice};
-use crate::ui::forms::ErrorSummary;
+use crate::ui::forms::{ErrorSummary, ErrorText};
 
 pub fn kind_name(kind: &str) -> &'static str {
     match kind {
@@ -90,7 +90,7 @@ pub fn MessagesPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>

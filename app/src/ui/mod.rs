@@ -8,6 +8,7 @@ mod consent_parts;
 mod consents;
 mod forms;
 mod home;
+pub mod locale;
 mod login;
 mod messages;
 mod my_data;
@@ -27,11 +28,12 @@ use leptos_router::{
 };
 
 use crate::api::{get_me, LogOut};
+use crate::i18n::*;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="fr">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -51,10 +53,20 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
+        <I18nContextProvider>
+            <Portal/>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Portal() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
-        <Title formatter=|page: String| format!("{page} · Portail de confidentialité")/>
+        <Title formatter=move |page: String| t_string!(i18n, common.title_suffix, page).to_string()/>
         <Router>
-            <a class="skip-link" href="#main">"Aller au contenu"</a>
+            <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
             <SiteHeader/>
             <main id="main">
                 <charter::AcknowledgeBanner/>
@@ -129,10 +141,12 @@ fn SiteHeader() -> impl IntoView {
     let location = use_location();
     let me = Resource::new(move || location.pathname.get(), |_| get_me());
     let log_out = ServerAction::<LogOut>::new();
+    let i18n = use_i18n();
     view! {
         <header class="site-header">
-            <a class="brand" href="/">"Portail de confidentialité"</a>
-            <nav class="account-nav" aria-label="Compte">
+            <a class="brand" href="/">{t!(i18n, common.site_name)}</a>
+            <locale::LanguageSwitch/>
+            <nav class="account-nav" aria-label=move || t_string!(i18n, common.account_nav)>
                 <Transition fallback=|| ()>
                     {move || {
                         me.get()
@@ -142,12 +156,12 @@ fn SiteHeader() -> impl IntoView {
                                     view! {
                                         <A href=home attr:class="who">{me.display_name}</A>
                                         <ActionForm action=log_out attr:class="inline-form">
-                                            <button type="submit" class="button secondary" id="log-out">"Se déconnecter"</button>
+                                            <button type="submit" class="button secondary" id="log-out">{t!(i18n, common.log_out)}</button>
                                         </ActionForm>
                                     }
                                         .into_any()
                                 }
-                                None => view! { <A href="/login" attr:id="log-in-link">"Se connecter"</A> }.into_any(),
+                                None => view! { <A href="/login" attr:id="log-in-link">{t!(i18n, common.log_in)}</A> }.into_any(),
                             })
                     }}
                 </Transition>
@@ -164,9 +178,10 @@ fn NotFound() -> impl IntoView {
             response.set_status(http::StatusCode::NOT_FOUND);
         }
     }
+    let i18n = use_i18n();
     view! {
-        <Title text="Page introuvable"/>
-        <h1>"Page introuvable"</h1>
-        <p><a href="/">"Retour à l’accueil"</a></p>
+        <Title text=move || t_string!(i18n, common.not_found_title)/>
+        <h1>{t!(i18n, common.not_found_title)}</h1>
+        <p><a href="/">{t!(i18n, common.back_home)}</a></p>
     }
 }

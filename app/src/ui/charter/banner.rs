@@ -7,16 +7,18 @@ use leptos_router::hooks::use_location;
 
 use super::day;
 use crate::api::{get_charter_prompt, AcknowledgeCharter};
+use crate::i18n::*;
 use crate::ui::forms::query_flag;
 
 #[component]
 pub fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <nav aria-label="Pied de page">
-                <a href="/charter" id="footer-charter">"Charte de confidentialité"</a>
+            <nav aria-label=move || t_string!(i18n, common.footer_nav)>
+                <a href="/charter" id="footer-charter">{t!(i18n, common.footer_charter)}</a>
                 " · "
-                <a href="/charter/history">"Versions de la charte"</a>
+                <a href="/charter/history">{t!(i18n, common.footer_versions)}</a>
             </nav>
         </footer>
     }

@@ -10,9 +10,9 @@ pub use banner::{AcknowledgeBanner, SiteFooter};
 pub use diff::{DiffPage, DiffText};
 pub use pages::{CharterPage, HistoryPage, VersionPage};
 
-/// A day as the pages write it.
+/// A day as the pages write it, in the reader's language.
 pub fn day(date: chrono::NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
+    crate::ui::locale::day(crate::ui::locale::current_locale(), date)
 }
 
 /// The page's words, in one place.

@@ -1,0 +1,143 @@
+//! The reader's language and how dates, times and numbers are written in it (fr-CH and en). The language comes from
+//! the preference cookie, which signing in sets from the account's language; without one, from the browser's
+//! `Accept-Language`; the switch in the header changes it on every page, with a plain form that needs no JavaScript.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::AppError;
+use crate::i18n::*;
+
+/// The reader's language where a component or view is being built. Untracked: changing the language reloads the
+/// page (the switch is a plain form), so nothing has to re-render in place. Outside a page (tests), the default.
+pub fn current_locale() -> Locale {
+    use_context::<leptos_i18n::I18nContext<Locale>>()
+        .map(|i18n| i18n.get_locale_untracked())
+        .unwrap_or_default()
+}
+
+/// A day: `27.11.2026` in Swiss French, `27 Nov 2026` in English.
+pub fn day(locale: Locale, date: NaiveDate) -> String {
+    match locale {
+        Locale::fr => date.format("%d.%m.%Y").to_string(),
+        Locale::en => date.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// A moment, in UTC as every time the portal records.
+pub fn moment(locale: Locale, at: DateTime<Utc>) -> String {
+    let date = day(locale, at.date_naive());
+    let time = at.format("%H:%M").to_string();
+    td_string!(locale, common.at_utc, date, time).to_string()
+}
+
+/// A whole number with the thousands separated: `12 345` (narrow no-break space) in Swiss French, `12,345` in English.
+pub fn count(locale: Locale, value: u64) -> String {
+    let separator = match locale {
+        Locale::fr => '\u{202f}',
+        Locale::en => ',',
+    };
+    let digits = value.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// What to tell the reader about an error, in their language. Field errors carry their own message from the server.
+pub fn error_message(locale: Locale, error: &AppError) -> String {
+    match error {
+        AppError::SignInRequired => td_string!(locale, common.errors.sign_in_required).to_owned(),
+        AppError::Forbidden => td_string!(locale, common.errors.forbidden).to_owned(),
+        AppError::SecondFactorTooOld => {
+            td_string!(locale, common.errors.second_factor_too_old).to_owned()
+        }
+        AppError::Invalid { message, .. } => message.clone(),
+        AppError::BadCredentials => td_string!(locale, common.errors.bad_credentials).to_owned(),
+        AppError::BadCode => td_string!(locale, common.errors.bad_code).to_owned(),
+        AppError::TooManyAttempts { retry_after_secs } => {
+            let seconds = retry_after_secs;
+            td_string!(locale, common.errors.too_many_attempts, seconds).to_string()
+        }
+        AppError::LinkExpired => td_string!(locale, common.errors.link_expired).to_owned(),
+        AppError::NotFound => td_string!(locale, common.errors.not_found).to_owned(),
+        AppError::Internal { reference } => {
+            td_string!(locale, common.errors.internal, reference).to_string()
+        }
+        AppError::Request(detail) => td_string!(locale, common.errors.request, detail).to_string(),
+    }
+}
+
+/// The link to the other language. A form post sets the preference and comes back to the same page.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    view! {
+        <form method="post" action="/sf/set-language" class="inline-form language-switch">
+            <input type="hidden" name="language" value=move || t_string!(i18n, common.language_other_code)/>
+            <input type="hidden" name="back" value=back/>
+            <button
+                type="submit"
+                class="link-button"
+                lang=move || t_string!(i18n, common.language_other_code)
+                aria-label=move || t_string!(i18n, common.language_switch)
+                id="language-switch"
+            >
+                {t!(i18n, common.language_other)}
+            </button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_written_the_swiss_french_and_the_english_way() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 7).unwrap();
+        assert_eq!(day(Locale::fr, date), "07.03.2026");
+        assert_eq!(day(Locale::en, date), "7 Mar 2026");
+    }
+
+    #[test]
+    fn moments_say_their_time_zone_in_the_reader_s_words() {
+        let at = DateTime::parse_from_rfc3339("2026-11-27T08:05:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(moment(Locale::fr, at), "27.11.2026 à 08:05 UTC");
+        assert_eq!(moment(Locale::en, at), "27 Nov 2026 at 08:05 UTC");
+    }
+
+    #[test]
+    fn thousands_are_grouped_by_language() {
+        assert_eq!(count(Locale::fr, 1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(count(Locale::en, 1_234_567), "1,234,567");
+        assert_eq!(count(Locale::en, 999), "999");
+        assert_eq!(count(Locale::fr, 0), "0");
+    }
+
+    #[test]
+    fn errors_are_told_in_the_reader_s_language() {
+        let throttled = AppError::TooManyAttempts {
+            retry_after_secs: 30,
+        };
+        assert_eq!(
+            error_message(Locale::en, &throttled),
+            "Too many attempts. Please wait 30 seconds and try again."
+        );
+        assert!(error_message(Locale::fr, &throttled)
+            .starts_with("Trop de tentatives. Attendez 30 secondes"));
+        assert_eq!(
+            error_message(Locale::fr, &AppError::Forbidden),
+            "Vous n’êtes pas autorisé à faire ceci."
+        );
+    }
+}
