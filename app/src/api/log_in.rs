@@ -85,7 +85,10 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         context.auth.absolute,
     );
     session.insert(AUTH_KEY, &state).await.map_err(internal)?;
-    if let Some(customer) = account.principal.customer() {
+    // The customer's language of record, unless this browser has chosen one with the switch.
+    let chosen = header("cookie")
+        .is_some_and(|cookies| crate::ui::locale::chosen_language(&cookies).is_some());
+    if let (false, Some(customer)) = (chosen, account.principal.customer()) {
         if let Some(customer) = context.store.customer(customer).await.map_err(internal)? {
             super::set_language::remember_language(&context, customer.details.language);
         }

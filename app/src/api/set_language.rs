@@ -16,7 +16,7 @@ pub async fn set_language(language: String, back: Option<String>) -> Result<(), 
     Ok(())
 }
 
-/// The preference cookie the translations read (`leptos_i18n`'s name), for a year, on every path.
+/// Remembers the language in this browser, for a year, on every path.
 #[cfg(feature = "ssr")]
 pub(super) fn remember_language(
     context: &super::context::AppContext,
@@ -28,7 +28,8 @@ pub(super) fn remember_language(
         ""
     };
     let cookie = format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        crate::ui::locale::LANGUAGE_COOKIE,
         language.code()
     );
     if let (Some(response), Ok(value)) = (
@@ -38,9 +39,6 @@ pub(super) fn remember_language(
         response.append_header(http::header::SET_COOKIE, value);
     }
 }
-
-#[cfg(feature = "ssr")]
-const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// Only a path on this site: anything else (another origin, `//host`, control characters) goes to the home page.
 #[cfg(feature = "ssr")]

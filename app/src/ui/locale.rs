@@ -17,6 +17,40 @@ pub fn current_locale() -> Locale {
         .unwrap_or_default()
 }
 
+/// The cookie that remembers this browser's language: set by the switch, by a customer's correction of their language
+/// of record, and at sign-in from the account when the browser has not chosen yet. Written only by the server.
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+/// This browser's chosen language, from a request's `Cookie` header.
+pub fn chosen_language(cookie_header: &str) -> Option<&str> {
+    cookie_header
+        .split(';')
+        .find_map(|pair| pair.trim().strip_prefix(LANGUAGE_COOKIE)?.strip_prefix('='))
+}
+
+/// How the page's language is found on the server: the chosen language first, then the browser's `Accept-Language`.
+/// (The library's own cookie handling is off: it would store whatever was guessed from the first page as if chosen.)
+pub fn requested_languages() -> leptos_use::UseLocalesOptions {
+    let options = leptos_use::UseLocalesOptions::default();
+    #[cfg(feature = "ssr")]
+    let options = options.ssr_lang_header_getter(|| {
+        let parts = use_context::<http::request::Parts>()?;
+        let text = |name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+        };
+        let chosen = text(http::header::COOKIE).and_then(chosen_language);
+        let accepted = text(http::header::ACCEPT_LANGUAGE);
+        match (chosen, accepted) {
+            (Some(chosen), Some(accepted)) => Some(format!("{chosen},{accepted}")),
+            (chosen, accepted) => chosen.or(accepted).map(str::to_owned),
+        }
+    });
+    options
+}
+
 /// A day: `27.11.2026` in Swiss French, `27 Nov 2026` in English.
 pub fn day(locale: Locale, date: NaiveDate) -> String {
     match locale {
@@ -99,6 +133,17 @@ pub fn LanguageSwitch() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chosen_language_is_read_among_other_cookies() {
+        assert_eq!(
+            chosen_language("id=abc; i18n_pref_locale=en; theme=dark"),
+            Some("en")
+        );
+        assert_eq!(chosen_language("i18n_pref_locale=fr"), Some("fr"));
+        assert_eq!(chosen_language("id=abc; i18n_pref_locale_old=en"), None);
+        assert_eq!(chosen_language(""), None);
+    }
 
     #[test]
     fn days_are_written_the_swiss_french_and_the_english_way() {

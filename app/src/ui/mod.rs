@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider enable_cookie=false ssr_lang_header_getter=locale::requested_languages()>
             <Portal/>
         </I18nContextProvider>
     }
