@@ -47,6 +47,11 @@ pub fn header(name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The language this browser chose with the switch, if it did.
+pub fn chosen_language() -> Option<String> {
+    crate::ui::locale::chosen_language_in(&request_parts()?.headers)
+}
+
 pub fn client_addr() -> Option<String> {
     request_parts()?
         .extensions

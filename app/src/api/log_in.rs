@@ -9,7 +9,9 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     use super::account_flows::{
         check_throttle, clear_throttle, count_failure, safe_next, throttle_keys,
     };
-    use super::context::{app_context, event, fail, go_to, header, internal, record, session};
+    use super::context::{
+        app_context, chosen_language, event, fail, go_to, header, internal, record, session,
+    };
     use crate::auth::session::{AuthState, Stage, AUTH_KEY};
     use crate::domain::{EmailAddress, NewPassword, SecurityEventKind};
     use crate::ports::Principal;
@@ -86,9 +88,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     );
     session.insert(AUTH_KEY, &state).await.map_err(internal)?;
     // The customer's language of record, unless this browser has chosen one with the switch.
-    let chosen = header("cookie")
-        .is_some_and(|cookies| crate::ui::locale::chosen_language(&cookies).is_some());
-    if let (false, Some(customer)) = (chosen, account.principal.customer()) {
+    if let (None, Some(customer)) = (chosen_language(), account.principal.customer()) {
         if let Some(customer) = context.store.customer(customer).await.map_err(internal)? {
             super::set_language::remember_language(&context, customer.details.language);
         }

@@ -28,6 +28,17 @@ pub fn chosen_language(cookie_header: &str) -> Option<&str> {
         .find_map(|pair| pair.trim().strip_prefix(LANGUAGE_COOKIE)?.strip_prefix('='))
 }
 
+/// This browser's chosen language, from a request's headers (HTTP/2 may split cookies over several headers).
+#[cfg(feature = "ssr")]
+pub fn chosen_language_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(chosen_language)
+        .map(str::to_owned)
+}
+
 /// How the page's language is found on the server: the chosen language first, then the browser's `Accept-Language`.
 /// (The library's own cookie handling is off: it would store whatever was guessed from the first page as if chosen.)
 pub fn requested_languages() -> leptos_use::UseLocalesOptions {
@@ -35,17 +46,14 @@ pub fn requested_languages() -> leptos_use::UseLocalesOptions {
     #[cfg(feature = "ssr")]
     let options = options.ssr_lang_header_getter(|| {
         let parts = use_context::<http::request::Parts>()?;
-        let text = |name| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-        };
-        let chosen = text(http::header::COOKIE).and_then(chosen_language);
-        let accepted = text(http::header::ACCEPT_LANGUAGE);
+        let chosen = chosen_language_in(&parts.headers);
+        let accepted = parts
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
         match (chosen, accepted) {
             (Some(chosen), Some(accepted)) => Some(format!("{chosen},{accepted}")),
-            (chosen, accepted) => chosen.or(accepted).map(str::to_owned),
+            (chosen, accepted) => chosen.or(accepted.map(str::to_owned)),
         }
     });
     options

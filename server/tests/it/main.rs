@@ -22,6 +22,7 @@ mod cli;
 mod consent_portal;
 mod contact_lookup;
 mod http;
+mod language;
 mod mail;
 mod my_data;
 mod security;
