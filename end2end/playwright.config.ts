@@ -57,7 +57,8 @@ export default defineConfig({
   webServer: {
     // Demo data, plus per project one new support agent who has not enrolled a second factor yet and one support
     // agent of its own for the consent flow (whose sign-ins never race the demo staff's single-use codes), one staff
-    // member with every staff role for the accessibility checks, and a service token for the access checks.
+    // member with every staff role for the accessibility checks, and service tokens for the access checks and for opening
+    // consent requests as the ticketing system does.
     command: [
       `"${server}" seed-demo`,
       ...['js-on', 'js-off'].map(
@@ -73,6 +74,7 @@ export default defineConfig({
           `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email a11y.staff.${project}@staff.portal.example --name "Agent accessibilité"`,
       ),
       `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
+      `"${server}" create-service-token --name e2e-ticketing --scopes consent-requests > "${join(dataDir, 'e2e-ticketing-token')}"`,
       `exec "${server}" serve`,
     ].join(' && '),
     url: `http://127.0.0.1:${port}/readyz`,

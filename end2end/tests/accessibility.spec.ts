@@ -2,7 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test as base } from '@playwright/test';
 import { logIn, totp } from './support';
 
-// WCAG 2.2 AA as axe-core checks it, on every page each role reaches, with JavaScript on and off.
+// WCAG 2.2 AA as axe-core checks it, on every page each role reaches, in French and in English, with JavaScript on
+// and off.
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 type Audit = (page: Page) => Promise<string[]>;
@@ -42,10 +43,23 @@ async function violationsOn(page: Page): Promise<string[]> {
   );
 }
 
+const LANGUAGES = ['fr', 'en'];
+
+/** Chooses the page language as the switch does: the cookie it sets. */
+async function chooseLanguage(page: Page, language: string) {
+  const url = test.info().project.use.baseURL ?? '';
+  await page.context().addCookies([{ name: 'i18n_pref_locale', value: language, url }]);
+}
+
 async function expectNoViolations(page: Page, audit: Audit, path: string) {
-  await page.goto(path);
-  await expect(page.locator('main h1').first()).toBeVisible();
-  expect(await audit(page), `axe violations on ${path}`).toEqual([]);
+  for (const language of LANGUAGES) {
+    await chooseLanguage(page, language);
+    await page.goto(path);
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await expect(page.locator('main h1').first()).toBeVisible();
+    expect(await audit(page), `axe violations on ${path} in ${language}`).toEqual([]);
+  }
+  await chooseLanguage(page, 'fr');
 }
 
 // The check itself can fail: an unlabelled field, served in place of a page, is reported with and without JavaScript.
@@ -63,6 +77,7 @@ test('the audit reports a violation when there is one', async ({ page, audit }) 
 const publicPages = ['/', '/login', '/password-reset', '/charter', '/charter/history', '/charter/v/1', '/charter/diff?from=1&to=1', '/no-such-page'];
 
 test('public pages have no accessibility violations', async ({ page, audit }) => {
+  test.setTimeout(90_000);
   for (const path of publicPages) await expectNoViolations(page, audit, path);
 });
 
@@ -84,6 +99,7 @@ const customerPages = [
 ];
 
 test('customer pages have no accessibility violations', async ({ page, audit }) => {
+  test.setTimeout(120_000);
   await logIn(page, 'martin.keller@keller-velos.ch');
   await expect(page).toHaveURL(/\/account$/);
   for (const path of customerPages) await expectNoViolations(page, audit, path);
@@ -111,7 +127,7 @@ const staffPages = [
 ];
 
 test('staff pages have no accessibility violations', async ({ page, audit }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await logIn(page, `a11y.staff.${testInfo.project.name}@staff.portal.example`);
   await expect(page).toHaveURL(/\/login\/enrol$/);
   expect(await audit(page)).toEqual([]);

@@ -54,7 +54,10 @@ pub async fn correct_my_data(
         .correct_personal_data(me.customer(), &correction, &audit)
         .await
         .map_err(internal)?;
-    super::set_language::remember_language(&context, language);
+    // A new language of record is also this browser's from now on; an unchanged one leaves the browser's choice alone.
+    if changed.contains(&crate::domain::my_data::PersonalField::Language) {
+        super::set_language::remember_language(&context, language);
+    }
     go_to(if changed.is_empty() {
         "/account/data?done=unchanged"
     } else {
