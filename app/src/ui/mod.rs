@@ -145,7 +145,6 @@ fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">{t!(i18n, common.site_name)}</a>
-            <locale::LanguageSwitch/>
             <nav class="account-nav" aria-label=move || t_string!(i18n, common.account_nav)>
                 <Transition fallback=|| ()>
                     {move || {
@@ -166,6 +165,7 @@ fn SiteHeader() -> impl IntoView {
                     }}
                 </Transition>
             </nav>
+            <locale::LanguageSwitch/>
         </header>
     }
 }
