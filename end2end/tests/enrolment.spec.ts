@@ -10,7 +10,7 @@ test('a new support agent enrols a second factor at first sign-in and gets recov
 
   await page.getByLabel('Code', { exact: true }).fill('000000');
   await page.locator('#enrol-form button[type=submit]').click();
-  await expect(page.getByRole('alert')).toContainText('This code is not valid');
+  await expect(page.getByRole('alert')).toContainText('Ce code n’est pas valable');
 
   await page.getByLabel('Code', { exact: true }).fill(totp(secret));
   await page.locator('#enrol-form button[type=submit]').click();

@@ -15,7 +15,7 @@ test('a customer signs in, sees their account, and signs out', async ({ page }) 
 
 test('a wrong password is refused with a message next to the form', async ({ page }) => {
   await logIn(page, customer.email, 'not the right password');
-  await expect(page.getByRole('alert')).toHaveText('The email or the password is incorrect.');
+  await expect(page.getByRole('alert')).toHaveText('L’adresse e-mail ou le mot de passe est incorrect.');
   await expect(page).toHaveURL(/\/login/);
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login\?next=/);

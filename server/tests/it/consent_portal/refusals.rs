@@ -68,7 +68,7 @@ async fn a_customer_cannot_touch_another_customers_consent(backend: Backend) {
     let page = luca.get("/account/consents?error=not-found").await;
     assert!(page
         .body
-        .contains("There is no such item, or it is not yours."));
+        .contains("Cet élément n’existe pas, ou il n’est pas le vôtre."));
 }
 
 async fn roles_are_checked_on_the_server(backend: Backend) {
@@ -241,7 +241,7 @@ async fn the_pages_render_for_their_people_only(backend: Backend) {
         .header("accept", "text/html");
     let refused = officer.send(as_a_browser).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "not sent elsewhere");
-    assert!(refused.body.contains("You are not allowed to do this."));
+    assert!(refused.body.contains("Vous n’êtes pas autorisé à faire ceci."));
     let anonymous = Browser::new(&app)
         .get("/account/consents/grants/1/revoke")
         .await;
