@@ -11,26 +11,28 @@ use leptos_router::{
 use super::consent_parts::{
     self as parts, action_error, returned_error, ActionChoices, Choice, DoneNotice, Input,
 };
-use super::forms::{form_error, ErrorSummary};
+use super::forms::{form_error, ErrorSummary, ErrorText};
 use crate::api::{
     get_my_grant, list_my_consents, ApproveRequest, CaseRef, DenyRequest, GrantAccess, GrantSource,
     GrantSummary, MyConsents, RequestView, ResourceLabel, RevokeGrant,
 };
+use crate::i18n::*;
+use crate::ui::locale::current_locale;
 
 fn done_text(flag: &str) -> Option<&'static str> {
+    let locale = current_locale();
     match flag {
-        "approved" => {
-            Some("Vous avez accepté la demande. L’accès est ouvert pour la durée choisie.")
-        }
-        "denied" => Some("Vous avez refusé la demande. Personne n’accédera à ces données."),
-        "granted" => Some("Votre autorisation est enregistrée."),
-        "revoked" => Some("L’accès est retiré. Il ne permet plus aucun accès dès maintenant."),
+        "approved" => Some(td_string!(locale, consents.done.approved)),
+        "denied" => Some(td_string!(locale, consents.done.denied)),
+        "granted" => Some(td_string!(locale, consents.done.granted)),
+        "revoked" => Some(td_string!(locale, consents.done.revoked)),
         _ => None,
     }
 }
 
 #[component]
 pub fn ConsentsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let approve = ServerAction::<ApproveRequest>::new();
     let deny = ServerAction::<DenyRequest>::new();
     let revoke = ServerAction::<RevokeGrant>::new();
@@ -49,14 +51,12 @@ pub fn ConsentsPage() -> impl IntoView {
         |_| list_my_consents(),
     );
     view! {
-        <Title text="Accès à mes données"/>
-        <h1>"Accès à mes données"</h1>
-        <p class="lead">
-            "Notre personnel n’ouvre votre espace de backup ou vos boîtes mail qu’avec votre accord, pour une durée limitée. Ici, vous répondez aux demandes, vous retirez un accord à tout moment et vous voyez l’historique."
-        </p>
+        <Title text=move || t_string!(i18n, consents.title)/>
+        <h1>{t!(i18n, consents.title)}</h1>
+        <p class="lead">{t!(i18n, consents.lead)}</p>
         <DoneNotice text=done_text/>
         <ErrorSummary error=returned_error()/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, consents.loading)}</p> }>
             {move || {
                 consents
                     .get()
@@ -71,11 +71,11 @@ pub fn ConsentsPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
-        <p><A href="/account">"Retour à mon compte"</A></p>
+        <p><A href="/account">{t!(i18n, consents.back_to_account)}</A></p>
     }
 }
 
@@ -86,15 +86,16 @@ fn PendingRequests(
     approve: ServerAction<ApproveRequest>,
     deny: ServerAction<DenyRequest>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let approve_error = action_error(approve.value());
     let deny_error = action_error(deny.value());
     view! {
         <section aria-labelledby="pending-heading">
-            <h2 id="pending-heading">"Demandes en attente de votre réponse"</h2>
+            <h2 id="pending-heading">{t!(i18n, consents.pending.heading)}</h2>
             <ErrorSummary error=approve_error/>
             <ErrorSummary error=deny_error/>
             {if pending.is_empty() {
-                view! { <p class="muted" id="no-pending">"Aucune demande en attente."</p> }.into_any()
+                view! { <p class="muted" id="no-pending">{t!(i18n, consents.pending.none)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="cards" id="pending-requests">
@@ -117,34 +118,38 @@ fn PendingRequest(
     approve: ServerAction<ApproveRequest>,
     deny: ServerAction<DenyRequest>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let id = request.id.to_string();
     let approve_id = id.clone();
     let deny_id = id.clone();
     let minutes_id = format!("approved-minutes-{id}");
     let reason_id = format!("deny-reason-{id}");
     let open_for = (request.answer_by - now).num_seconds().max(0);
+    let duration = parts::duration(request.requested_minutes);
+    let when = parts::when(request.answer_by);
+    let left = parts::time_left(open_for);
     view! {
         <li class="card" data-request=id>
             <h3>{parts::resource(&request.resource)}</h3>
             <dl class="facts">
-                <dt>"Qui demande"</dt>
+                <dt>{t!(i18n, consents.pending.requested_by)}</dt>
                 <dd class="requester">{parts::staff(&request.requested_by)}</dd>
-                <dt>"Pourquoi"</dt>
+                <dt>{t!(i18n, consents.pending.why)}</dt>
                 <dd>{parts::reason_name(request.reason_code)} " — " <q>{request.reason_text.clone()}</q></dd>
-                {request.case.as_ref().map(|case| view! { <dt>"Cas de support"</dt><dd>{parts::case(case)}</dd> })}
-                <dt>"Pour faire"</dt>
+                {request.case.as_ref().map(|case| view! { <dt>{t!(i18n, consents.support_case)}</dt><dd>{parts::case(case)}</dd> })}
+                <dt>{t!(i18n, consents.pending.actions)}</dt>
                 <dd>{parts::actions(&request.actions)}</dd>
-                <dt>"Pour combien de temps"</dt>
-                <dd>{parts::duration(request.requested_minutes)} " à partir de votre accord"</dd>
-                <dt>"Vous pouvez répondre jusqu’au"</dt>
-                <dd class="answer-by">{parts::when(request.answer_by)} " (encore " {parts::time_left(open_for)} ")"</dd>
+                <dt>{t!(i18n, consents.pending.how_long)}</dt>
+                <dd>{t!(i18n, consents.pending.from_your_consent, duration)}</dd>
+                <dt>{t!(i18n, consents.pending.answer_by)}</dt>
+                <dd class="answer-by">{t!(i18n, consents.pending.answer_by_left, when, left)}</dd>
             </dl>
             <div class="answer">
                 <ActionForm action=approve attr:class="form approve-form">
                     <input type="hidden" name="request" value=approve_id.clone()/>
                     <div class="field">
-                        <label for=minutes_id.clone()>"Durée accordée, en minutes"</label>
-                        <p class="hint">"Au plus la durée demandée ; vous pouvez la raccourcir."</p>
+                        <label for=minutes_id.clone()>{t!(i18n, consents.pending.approved_minutes)}</label>
+                        <p class="hint">{t!(i18n, consents.pending.approved_minutes_hint)}</p>
                         <input
                             id=minutes_id.clone()
                             type="number"
@@ -155,15 +160,15 @@ fn PendingRequest(
                             required=true
                         />
                     </div>
-                    <button type="submit" class="button">"Accepter"</button>
+                    <button type="submit" class="button">{t!(i18n, consents.pending.approve)}</button>
                 </ActionForm>
                 <ActionForm action=deny attr:class="form deny-form">
                     <input type="hidden" name="request" value=deny_id.clone()/>
                     <div class="field">
-                        <label for=reason_id.clone()>"Motif du refus (facultatif)"</label>
+                        <label for=reason_id.clone()>{t!(i18n, consents.pending.deny_reason)}</label>
                         <textarea id=reason_id.clone() name="reason" rows="2"></textarea>
                     </div>
-                    <button type="submit" class="button secondary">"Refuser"</button>
+                    <button type="submit" class="button secondary">{t!(i18n, consents.pending.deny)}</button>
                 </ActionForm>
             </div>
         </li>
@@ -171,9 +176,14 @@ fn PendingRequest(
 }
 
 fn source_text(grant: &GrantSummary) -> String {
+    let locale = current_locale();
     match grant.source {
-        GrantSource::ApprovedRequest => "Demande acceptée".to_owned(),
-        GrantSource::CustomerInitiative => "À votre initiative".to_owned(),
+        GrantSource::ApprovedRequest => {
+            td_string!(locale, consents.source.approved_request).to_owned()
+        }
+        GrantSource::CustomerInitiative => {
+            td_string!(locale, consents.source.customer_initiative).to_owned()
+        }
         GrantSource::Oral => {
             let by = grant
                 .recorded_by
@@ -181,35 +191,36 @@ fn source_text(grant: &GrantSummary) -> String {
                 .map(parts::staff)
                 .unwrap_or_default();
             let call = grant.call_reference.clone().unwrap_or_default();
-            format!("Accord oral (appel {call}), enregistré par {by}")
+            td_string!(locale, consents.source.oral, call, by).to_string()
         }
     }
 }
 
 #[component]
 fn GrantFacts(grant: GrantSummary) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <dl class="facts">
-            <dt>"Actions"</dt>
+            <dt>{t!(i18n, consents.facts.actions)}</dt>
             <dd>{parts::actions(&grant.actions)}</dd>
-            {grant.case.as_ref().map(|case| view! { <dt>"Cas de support"</dt><dd>{parts::case(case)}</dd> })}
-            <dt>"Origine"</dt>
+            {grant.case.as_ref().map(|case| view! { <dt>{t!(i18n, consents.support_case)}</dt><dd>{parts::case(case)}</dd> })}
+            <dt>{t!(i18n, consents.facts.source)}</dt>
             <dd>{source_text(&grant)}</dd>
-            <dt>"Depuis le"</dt>
+            <dt>{t!(i18n, consents.facts.since)}</dt>
             <dd>{parts::when(grant.starts_at)}</dd>
             {if grant.active {
                 view! {
-                    <dt>"Prend fin au plus tard le"</dt>
+                    <dt>{t!(i18n, consents.facts.ends_at_latest)}</dt>
                     <dd>{parts::when(grant.ends_at)}</dd>
-                    <dt>"Temps restant"</dt>
+                    <dt>{t!(i18n, consents.facts.time_left)}</dt>
                     <dd class="time-left">{grant.seconds_left.map(parts::time_left)}</dd>
                 }
                     .into_any()
             } else {
                 view! {
-                    <dt>"A pris fin le"</dt>
+                    <dt>{t!(i18n, consents.facts.ended_at)}</dt>
                     <dd>{parts::when(grant.ends_at)}</dd>
-                    <dt>"Pourquoi"</dt>
+                    <dt>{t!(i18n, consents.facts.why_ended)}</dt>
                     <dd class="end-reason">{grant.end_reason.map(parts::end_reason_name)}</dd>
                 }
                     .into_any()
@@ -220,13 +231,14 @@ fn GrantFacts(grant: GrantSummary) -> impl IntoView {
 
 #[component]
 fn ActiveGrants(active: Vec<GrantSummary>, revoke: ServerAction<RevokeGrant>) -> impl IntoView {
+    let i18n = use_i18n();
     let error = action_error(revoke.value());
     view! {
         <section aria-labelledby="active-heading">
-            <h2 id="active-heading">"Accès en cours"</h2>
+            <h2 id="active-heading">{t!(i18n, consents.active.heading)}</h2>
             <ErrorSummary error/>
             {if active.is_empty() {
-                view! { <p class="muted" id="no-active">"Personne n’a accès à vos données privées en ce moment."</p> }.into_any()
+                view! { <p class="muted" id="no-active">{t!(i18n, consents.active.none)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="cards" id="active-grants">
@@ -242,7 +254,7 @@ fn ActiveGrants(active: Vec<GrantSummary>, revoke: ServerAction<RevokeGrant>) ->
                                         <GrantFacts grant/>
                                         <ActionForm action=revoke attr:class="inline-form revoke-form">
                                             <input type="hidden" name="grant" value=form_id.clone()/>
-                                            <button type="submit" class="button danger">"Retirer cet accès"</button>
+                                            <button type="submit" class="button danger">{t!(i18n, consents.active.revoke)}</button>
                                         </ActionForm>
                                     </li>
                                 }
@@ -262,6 +274,8 @@ fn GrantForm(
     open_cases: Vec<CaseRef>,
     grant: ServerAction<GrantAccess>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let error = form_error(grant.value());
     let resource_options: Vec<(String, String)> = resources
         .iter()
@@ -273,35 +287,35 @@ fn GrantForm(
         .collect();
     view! {
         <section aria-labelledby="grant-heading">
-            <h2 id="grant-heading">"Autoriser un accès de vous-même"</h2>
+            <h2 id="grant-heading">{t!(i18n, consents.grant_form.heading)}</h2>
             {if resource_options.is_empty() {
-                view! { <p class="muted">"Vous n’avez ni espace de backup ni boîte mail chez nous."</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, consents.grant_form.nothing_to_grant)}</p> }.into_any()
             } else {
                 view! {
-                    <p>"Par exemple quand vous demandez de l’aide au support : vous choisissez quoi, pour faire quoi et pour combien de temps."</p>
+                    <p>{t!(i18n, consents.grant_form.intro)}</p>
                     <ActionForm action=grant attr:class="form" attr:id="grant-form">
                         <ErrorSummary error=action_error(grant.value())/>
-                        <Choice name="resource" label="Donnée concernée" options=resource_options error/>
+                        <Choice name="resource" label=td_string!(locale, consents.grant_form.resource) options=resource_options error/>
                         <ActionChoices error/>
                         <Input
                             name="duration_minutes"
-                            label="Durée, en minutes"
+                            label=td_string!(locale, consents.grant_form.duration)
                             kind="number"
                             value=Some("60".to_owned())
                             min=Some(1)
                             max=Some(43_200)
-                            hint="De 1 minute à 30 jours (43 200 minutes)."
+                            hint=td_string!(locale, consents.grant_form.duration_hint)
                             error
                         />
                         <Choice
                             name="case"
-                            label="Cas de support"
+                            label=td_string!(locale, consents.support_case)
                             options=case_options
-                            none="Aucun"
-                            hint="Obligatoire pour une boîte mail : l’accès cesse dès que le cas est résolu."
+                            none=td_string!(locale, consents.grant_form.no_case)
+                            hint=td_string!(locale, consents.grant_form.case_hint)
                             error
                         />
-                        <button type="submit" class="button">"Autoriser"</button>
+                        <button type="submit" class="button">{t!(i18n, consents.grant_form.submit)}</button>
                     </ActionForm>
                 }
                     .into_any()
@@ -312,12 +326,13 @@ fn GrantForm(
 
 #[component]
 fn History(past_requests: Vec<RequestView>, ended: Vec<GrantSummary>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section aria-labelledby="history-heading" id="history">
-            <h2 id="history-heading">"Historique"</h2>
-            <h3>"Accès terminés"</h3>
+            <h2 id="history-heading">{t!(i18n, consents.history.heading)}</h2>
+            <h3>{t!(i18n, consents.history.ended_heading)}</h3>
             {if ended.is_empty() {
-                view! { <p class="muted">"Aucun."</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, consents.history.no_ended)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="cards" id="ended-grants">
@@ -338,9 +353,9 @@ fn History(past_requests: Vec<RequestView>, ended: Vec<GrantSummary>) -> impl In
                 }
                     .into_any()
             }}
-            <h3>"Demandes traitées"</h3>
+            <h3>{t!(i18n, consents.history.closed_heading)}</h3>
             {if past_requests.is_empty() {
-                view! { <p class="muted">"Aucune."</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, consents.history.no_closed)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="cards" id="past-requests">
@@ -348,20 +363,25 @@ fn History(past_requests: Vec<RequestView>, ended: Vec<GrantSummary>) -> impl In
                             .into_iter()
                             .map(|request| {
                                 let closed = request.closed_at.map(parts::when).unwrap_or_default();
+                                let by = parts::staff(&request.requested_by);
+                                let actions = parts::actions(&request.actions);
                                 view! {
                                     <li class="card" data-request=request.id.to_string()>
                                         <h4>{parts::resource(&request.resource)}</h4>
                                         <p>
                                             <span class="state">{parts::state_name(request.state)}</span>
-                                            " le " {closed} " — demandée par " {parts::staff(&request.requested_by)}
-                                            " pour " {parts::actions(&request.actions)}
+                                            " "
+                                            {t!(i18n, consents.history.closed_line, closed, by, actions)}
                                         </p>
                                         {request
                                             .approved_minutes
-                                            .map(|minutes| view! { <p class="muted">"Durée accordée : " {parts::duration(minutes)}</p> })}
+                                            .map(|minutes| {
+                                                let duration = parts::duration(minutes);
+                                                view! { <p class="muted">{t!(i18n, consents.history.approved_duration, duration)}</p> }
+                                            })}
                                         {request
                                             .deny_reason
-                                            .map(|reason| view! { <p class="muted">"Votre motif : " {reason}</p> })}
+                                            .map(|reason| view! { <p class="muted">{t!(i18n, consents.history.your_reason, reason)}</p> })}
                                     </li>
                                 }
                             })
@@ -378,6 +398,7 @@ fn History(past_requests: Vec<RequestView>, ended: Vec<GrantSummary>) -> impl In
 /// revocation is the one button.
 #[component]
 pub fn RevokeGrantPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let revoke = ServerAction::<RevokeGrant>::new();
     let error = form_error(revoke.value());
@@ -386,10 +407,10 @@ pub fn RevokeGrantPage() -> impl IntoView {
         get_my_grant,
     );
     view! {
-        <Title text="Retirer un accès"/>
-        <h1>"Retirer un accès"</h1>
+        <Title text=move || t_string!(i18n, consents.revoke.title)/>
+        <h1>{t!(i18n, consents.revoke.title)}</h1>
         <ErrorSummary error/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, consents.loading)}</p> }>
             {move || {
                 found
                     .get()
@@ -407,25 +428,25 @@ pub fn RevokeGrantPage() -> impl IntoView {
                                     view! {
                                         <ActionForm action=revoke attr:class="form" attr:id="revoke-form">
                                             <input type="hidden" name="grant" value=id.clone()/>
-                                            <button type="submit" class="button danger">"Retirer cet accès maintenant"</button>
+                                            <button type="submit" class="button danger">{t!(i18n, consents.revoke.submit)}</button>
                                         </ActionForm>
                                     }
                                         .into_any()
                                 } else {
-                                    view! { <p class="notice" id="already-ended">"Cet accès a déjà pris fin : il n’y a rien à retirer."</p> }.into_any()
+                                    view! { <p class="notice" id="already-ended">{t!(i18n, consents.revoke.already_ended)}</p> }.into_any()
                                 }}
                             }
                                 .into_any()
                         }
                         Ok(None) => {
                             not_found_status();
-                            view! { <p class="form-error" role="alert" id="grant-not-found">"Cet accès n’existe pas ou ne vous concerne pas."</p> }.into_any()
+                            view! { <p class="form-error" role="alert" id="grant-not-found">{t!(i18n, consents.revoke.not_found)}</p> }.into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
-        <p><A href="/account/consents">"Tous mes accès"</A></p>
+        <p><A href="/account/consents">{t!(i18n, consents.revoke.all_access)}</A></p>
     }
 }
 
