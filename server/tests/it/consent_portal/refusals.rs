@@ -241,7 +241,9 @@ async fn the_pages_render_for_their_people_only(backend: Backend) {
         .header("accept", "text/html");
     let refused = officer.send(as_a_browser).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "not sent elsewhere");
-    assert!(refused.body.contains("Vous n’êtes pas autorisé à faire ceci."));
+    assert!(refused
+        .body
+        .contains("Vous n’êtes pas autorisé à faire ceci."));
     let anonymous = Browser::new(&app)
         .get("/account/consents/grants/1/revoke")
         .await;
