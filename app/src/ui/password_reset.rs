@@ -4,29 +4,32 @@ use leptos_router::hooks::use_params_map;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field};
 use crate::api::{RequestPasswordReset, ResetPassword};
+use crate::i18n::*;
+use crate::ui::locale::current_locale;
 
 #[component]
 pub fn RequestResetPage() -> impl IntoView {
+    let i18n = use_i18n();
     let request = ServerAction::<RequestPasswordReset>::new();
     let error = form_error(request.value());
     let sent = query_flag("sent");
     view! {
-        <Title text="Mot de passe oublié"/>
-        <h1>"Mot de passe oublié"</h1>
+        <Title text=move || t_string!(i18n, auth.reset_request.title)/>
+        <h1>{t!(i18n, auth.reset_request.title)}</h1>
         <Show
             when=move || sent.get().is_none()
-            fallback=|| {
+            fallback=move || {
                 view! {
                     <p class="notice" role="status" id="reset-sent">
-                        "Si un compte utilise cette adresse, nous venons d’y envoyer un lien valable 30 minutes."
+                        {t!(i18n, auth.reset_request.sent)}
                     </p>
                 }
             }
         >
             <ActionForm action=request attr:class="form" attr:id="reset-request-form">
                 <ErrorSummary error/>
-                <Field name="email" label="Adresse e-mail" kind="email" autocomplete="username" error/>
-                <button type="submit" class="button">"Recevoir un lien"</button>
+                <Field name="email" label=td_string!(current_locale(), auth.reset_request.email) kind="email" autocomplete="username" error/>
+                <button type="submit" class="button">{t!(i18n, auth.reset_request.submit)}</button>
             </ActionForm>
         </Show>
     }
@@ -34,25 +37,27 @@ pub fn RequestResetPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let params = use_params_map();
     let token = move || params.with(|params| params.get("token").unwrap_or_default());
     let reset = ServerAction::<ResetPassword>::new();
     let error = form_error(reset.value());
     view! {
-        <Title text="Nouveau mot de passe"/>
-        <h1>"Choisir un nouveau mot de passe"</h1>
+        <Title text=move || t_string!(i18n, auth.reset.title)/>
+        <h1>{t!(i18n, auth.reset.heading)}</h1>
         <ActionForm action=reset attr:class="form" attr:id="reset-form">
             <ErrorSummary error/>
             <input type="hidden" name="token" value=token/>
             <Field
                 name="password"
-                label="Nouveau mot de passe"
+                label=td_string!(locale, auth.reset.password)
                 kind="password"
                 autocomplete="new-password"
-                hint="De 12 à 128 caractères. Une phrase facile à retenir convient très bien."
+                hint=td_string!(locale, auth.reset.password_hint)
                 error
             />
-            <button type="submit" class="button">"Enregistrer"</button>
+            <button type="submit" class="button">{t!(i18n, auth.reset.submit)}</button>
         </ActionForm>
     }
 }

@@ -8,18 +8,22 @@ use super::forms::{form_error, query_flag, ErrorSummary, Field};
 use crate::api::{
     get_me, list_sessions, AppError, ChangePassword, DisableSecondFactor, EndSession, Me,
 };
+use crate::i18n::*;
+use crate::ui::consent_parts::when;
+use crate::ui::locale::current_locale;
 
 type MeResource = Resource<Result<Option<Me>, AppError>>;
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
+    let i18n = use_i18n();
     let changed = query_flag("changed");
     let me: MeResource = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text="Sécurité du compte"/>
-        <h1>"Sécurité du compte"</h1>
+        <Title text=move || t_string!(i18n, auth.security.title)/>
+        <h1>{t!(i18n, auth.security.title)}</h1>
         <Show when=move || changed.get().is_some()>
-            <p class="notice" role="status" id="changed-notice">"C’est fait. Vos autres sessions ont été fermées si cela était nécessaire."</p>
+            <p class="notice" role="status" id="changed-notice">{t!(i18n, auth.security.changed)}</p>
         </Show>
         <ChangePasswordForm/>
         <SignInAddressSection me/>
@@ -30,23 +34,25 @@ pub fn SecurityPage() -> impl IntoView {
 
 #[component]
 fn ChangePasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let change = ServerAction::<ChangePassword>::new();
     let error = form_error(change.value());
     view! {
         <section aria-labelledby="password-heading">
-            <h2 id="password-heading">"Mot de passe"</h2>
+            <h2 id="password-heading">{t!(i18n, auth.security.password.heading)}</h2>
             <ActionForm action=change attr:class="form" attr:id="change-password-form">
                 <ErrorSummary error/>
-                <Field name="current_password" label="Mot de passe actuel" kind="password" autocomplete="current-password" error/>
+                <Field name="current_password" label=td_string!(locale, auth.security.password.current) kind="password" autocomplete="current-password" error/>
                 <Field
                     name="new_password"
-                    label="Nouveau mot de passe"
+                    label=td_string!(locale, auth.security.password.new)
                     kind="password"
                     autocomplete="new-password"
-                    hint="De 12 à 128 caractères. Vos autres sessions seront fermées."
+                    hint=td_string!(locale, auth.security.password.hint)
                     error
                 />
-                <button type="submit" class="button">"Changer le mot de passe"</button>
+                <button type="submit" class="button">{t!(i18n, auth.security.password.submit)}</button>
             </ActionForm>
         </section>
     }
@@ -56,9 +62,10 @@ fn ChangePasswordForm() -> impl IntoView {
 /// confirmed by a link sent to the new address. Staff addresses are the operator's and are changed by an administrator.
 #[component]
 fn SignInAddressSection(me: MeResource) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section aria-labelledby="email-heading">
-            <h2 id="email-heading">"Adresse de connexion"</h2>
+            <h2 id="email-heading">{t!(i18n, auth.security.address.heading)}</h2>
             <Suspense fallback=|| ()>
                 {move || {
                     me.get()
@@ -67,21 +74,21 @@ fn SignInAddressSection(me: MeResource) -> impl IntoView {
                         .map(|me| {
                             let how = if me.is_staff {
                                 view! {
-                                    <p>"Elle est gérée par un administrateur : adressez-lui votre demande de changement."</p>
+                                    <p>{t!(i18n, auth.security.address.staff)}</p>
                                 }
                                     .into_any()
                             } else {
                                 view! {
                                     <p>
-                                        "C’est aussi votre adresse de contact. Pour la changer, "
-                                        <A href="/account/data#email">"indiquez la nouvelle dans « Mes données »"</A>
-                                        " : elle ne remplace l’actuelle qu’une fois confirmée par le lien que nous y envoyons."
+                                        {t!(i18n, auth.security.address.customer_before)}
+                                        <A href="/account/data#email">{t!(i18n, auth.security.address.customer_link)}</A>
+                                        {t!(i18n, auth.security.address.customer_after)}
                                     </p>
                                 }
                                     .into_any()
                             };
                             view! {
-                                <p>"Actuellement : " <strong id="sign-in-address">{me.email}</strong></p>
+                                <p>{t!(i18n, auth.security.address.current)} <strong id="sign-in-address">{me.email}</strong></p>
                                 {how}
                             }
                         })
@@ -93,11 +100,13 @@ fn SignInAddressSection(me: MeResource) -> impl IntoView {
 
 #[component]
 fn SecondFactorSection(me: MeResource) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let disable = ServerAction::<DisableSecondFactor>::new();
     let error = form_error(disable.value());
     view! {
         <section aria-labelledby="second-factor-heading">
-            <h2 id="second-factor-heading">"Vérification en deux étapes"</h2>
+            <h2 id="second-factor-heading">{t!(i18n, auth.security.second_factor.heading)}</h2>
             <Suspense fallback=|| ()>
                 {move || {
                     me.get()
@@ -106,22 +115,22 @@ fn SecondFactorSection(me: MeResource) -> impl IntoView {
                         .map(|me| {
                             if !me.second_factor_enrolled {
                                 view! {
-                                    <p>"Elle n’est pas active. Activez-la pour protéger votre compte même si votre mot de passe est dérobé."</p>
-                                    <p><A href="/login/enrol" attr:class="button">"Activer"</A></p>
+                                    <p>{t!(i18n, auth.security.second_factor.off)}</p>
+                                    <p><A href="/login/enrol" attr:class="button">{t!(i18n, auth.security.second_factor.turn_on)}</A></p>
                                 }
                                     .into_any()
                             } else if me.is_staff {
                                 view! {
-                                    <p>"Active et obligatoire pour le personnel. Codes de secours restants : " {me.unused_recovery_codes}</p>
+                                    <p>{t!(i18n, auth.security.second_factor.on_staff, remaining = me.unused_recovery_codes)}</p>
                                 }
                                     .into_any()
                             } else {
                                 view! {
-                                    <p>"Active. Codes de secours restants : " {me.unused_recovery_codes}</p>
+                                    <p>{t!(i18n, auth.security.second_factor.on, remaining = me.unused_recovery_codes)}</p>
                                     <ActionForm action=disable attr:class="form" attr:id="disable-second-factor-form">
                                         <ErrorSummary error/>
-                                        <Field name="password" label="Mot de passe actuel" kind="password" autocomplete="current-password" error/>
-                                        <button type="submit" class="button secondary">"Désactiver"</button>
+                                        <Field name="password" label=td_string!(locale, auth.security.second_factor.password) kind="password" autocomplete="current-password" error/>
+                                        <button type="submit" class="button secondary">{t!(i18n, auth.security.second_factor.turn_off)}</button>
                                     </ActionForm>
                                 }
                                     .into_any()
@@ -135,12 +144,13 @@ fn SecondFactorSection(me: MeResource) -> impl IntoView {
 
 #[component]
 fn SessionsSection() -> impl IntoView {
+    let i18n = use_i18n();
     let end = ServerAction::<EndSession>::new();
     let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
     let error = form_error(end.value());
     view! {
         <section aria-labelledby="sessions-heading">
-            <h2 id="sessions-heading">"Sessions actives"</h2>
+            <h2 id="sessions-heading">{t!(i18n, auth.security.sessions.heading)}</h2>
             <ErrorSummary error/>
             <Suspense fallback=|| ()>
                 <ul class="sessions" id="sessions">
@@ -151,19 +161,19 @@ fn SessionsSection() -> impl IntoView {
                             .unwrap_or_default()
                             .into_iter()
                             .map(|session| {
-                                let seen = session.last_seen_at.format("%d.%m.%Y %H:%M UTC").to_string();
-                                let since = session.created_at.format("%d.%m.%Y %H:%M UTC").to_string();
+                                let seen = when(session.last_seen_at);
+                                let since = when(session.created_at);
                                 view! {
                                     <li>
                                         <span class="device">{session.device}</span>
-                                        <span class="muted">" — ouverte le " {since} ", active le " {seen}</span>
+                                        <span class="muted">" — " {t!(i18n, auth.security.sessions.times, since, seen)}</span>
                                         {if session.current {
-                                            view! { <strong class="badge">"Cette session"</strong> }.into_any()
+                                            view! { <strong class="badge">{t!(i18n, auth.security.sessions.current)}</strong> }.into_any()
                                         } else {
                                             view! {
                                                 <ActionForm action=end attr:class="inline-form">
                                                     <input type="hidden" name="handle" value=session.handle/>
-                                                    <button type="submit" class="button secondary">"Fermer"</button>
+                                                    <button type="submit" class="button secondary">{t!(i18n, auth.security.sessions.end)}</button>
                                                 </ActionForm>
                                             }
                                                 .into_any()
