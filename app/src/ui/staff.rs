@@ -7,21 +7,24 @@ use leptos_router::components::A;
 use crate::api::get_me;
 use crate::domain::consent::is_operational;
 use crate::domain::Role;
+use crate::i18n::*;
+use crate::ui::locale::current_locale;
 
-fn role_name(role: Role) -> &'static str {
+fn role_name(locale: Locale, role: Role) -> &'static str {
     match role {
-        Role::Support => "Support",
-        Role::Sysadmin => "Administration système",
-        Role::PrivacyOfficer => "Délégué·e à la protection des données",
+        Role::Support => td_string!(locale, staff.area.role.support),
+        Role::Sysadmin => td_string!(locale, staff.area.role.sysadmin),
+        Role::PrivacyOfficer => td_string!(locale, staff.area.role.privacy_officer),
     }
 }
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
+    let i18n = use_i18n();
     let me = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text="Espace du personnel"/>
-        <h1>"Espace du personnel"</h1>
+        <Title text=move || t_string!(i18n, staff.area.title)/>
+        <h1>{t!(i18n, staff.area.title)}</h1>
         <Suspense fallback=|| ()>
             {move || {
                 me.get()
@@ -30,22 +33,23 @@ pub fn StaffPage() -> impl IntoView {
                     .map(|me| {
                         let operational = is_operational(&me.roles);
                         let privacy_officer = me.roles.contains(&Role::PrivacyOfficer);
+                        let locale = current_locale();
                         view! {
-                            <p>"Connecté·e : " <strong>{me.display_name}</strong></p>
-                            <p>"Rôles :"</p>
+                            <p>{t!(i18n, staff.area.signed_in, name = me.display_name, <strong> = <strong/>)}</p>
+                            <p>{t!(i18n, staff.area.roles)}</p>
                             <ul id="roles">
-                                {me.roles.into_iter().map(|role| view! { <li>{role_name(role)}</li> }).collect_view()}
+                                {me.roles.into_iter().map(|role| view! { <li>{role_name(locale, role)}</li> }).collect_view()}
                             </ul>
                             {operational
                                 .then(|| {
                                     view! {
-                                        <nav aria-label="Outils du support">
+                                        <nav aria-label=move || t_string!(i18n, staff.area.support_tools)>
                                             <ul class="link-list" id="support-tools">
-                                                <li><A href="/staff/consents">"Demandes de consentement : en attente et historique"</A></li>
-                                                <li><A href="/staff/consents/new">"Demander un accès à un client"</A></li>
-                                                <li><A href="/staff/consents/oral">"Enregistrer un consentement oral"</A></li>
-                                                <li><A href="/staff/cases">"Cas de support"</A></li>
-                                                <li><A href="/staff/supervision">"Supervision des boîtes mail"</A></li>
+                                                <li><A href="/staff/consents">{t!(i18n, staff.area.queue)}</A></li>
+                                                <li><A href="/staff/consents/new">{t!(i18n, staff.area.new_request)}</A></li>
+                                                <li><A href="/staff/consents/oral">{t!(i18n, staff.area.oral_consent)}</A></li>
+                                                <li><A href="/staff/cases">{t!(i18n, staff.area.cases)}</A></li>
+                                                <li><A href="/staff/supervision">{t!(i18n, staff.area.supervision)}</A></li>
                                             </ul>
                                         </nav>
                                     }
@@ -53,14 +57,14 @@ pub fn StaffPage() -> impl IntoView {
                             {privacy_officer
                                 .then(|| {
                                     view! {
-                                        <nav aria-label="Outils de protection des données">
+                                        <nav aria-label=move || t_string!(i18n, staff.area.privacy_tools)>
                                             <ul class="link-list" id="privacy-tools">
-                                                <li><A href="/privacy/log">"Journal d’audit et sa vérification"</A></li>
-                                                <li><A href="/privacy/disclosures">"Registre des décisions judiciaires"</A></li>
-                                                <li><A href="/privacy/data-requests">"Demandes des clients au sujet de leurs données (30 jours)"</A></li>
-                                                <li><A href="/privacy/incidents">"Incidents : déclarer et informer les clients"</A></li>
-                                                <li><A href="/privacy/announcements">"Annoncer un nouveau service"</A></li>
-                                                <li><A href="/privacy/charter">"Charte de confidentialité : rédiger et publier une version"</A></li>
+                                                <li><A href="/privacy/log">{t!(i18n, staff.area.audit_log)}</A></li>
+                                                <li><A href="/privacy/disclosures">{t!(i18n, staff.area.disclosures)}</A></li>
+                                                <li><A href="/privacy/data-requests">{t!(i18n, staff.area.data_requests)}</A></li>
+                                                <li><A href="/privacy/incidents">{t!(i18n, staff.area.incidents)}</A></li>
+                                                <li><A href="/privacy/announcements">{t!(i18n, staff.area.announcements)}</A></li>
+                                                <li><A href="/privacy/charter">{t!(i18n, staff.area.charter)}</A></li>
                                             </ul>
                                         </nav>
                                     }
@@ -70,6 +74,6 @@ pub fn StaffPage() -> impl IntoView {
             }}
         </Suspense>
         <crate::ui::backups::OverdueDestructions/>
-        <p><A href="/security">"Sécurité du compte"</A></p>
+        <p><A href="/security">{t!(i18n, staff.area.account_security)}</A></p>
     }
 }

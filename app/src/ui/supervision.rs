@@ -8,42 +8,33 @@ use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::api::{find_mailboxes, view_mailbox_stats, MailboxStatsView, SupervisedCustomer};
+use crate::i18n::*;
 use crate::ui::consent_parts::when;
 use crate::ui::forms::{ErrorSummary, Field, ShownError};
+use crate::ui::locale::{current_locale, error_message};
 
-mod text {
-    pub const TITLE: &str = "Supervision des boîtes mail";
-    pub const LEAD: &str = "Vous ne voyez que la taille d’une boîte (messages, octets), le nom de ses dossiers et le nombre de messages de chacun — \
-        jamais un message, son expéditeur, son destinataire, son objet, sa date ni sa taille. Chaque consultation est inscrite dans le journal du client.";
-    pub const QUERY: &str = "Numéro de client ou adresse e-mail";
-    pub const SEARCH: &str = "Rechercher";
-    pub const NO_MAILBOX: &str = "Ce client n’a aucune boîte mail.";
-    pub const NEVER_MEASURED: &str =
-        "La plateforme mail n’a encore transmis aucune mesure pour cette boîte.";
-    pub const AS_OF: &str = "État au";
-    pub const MESSAGES: &str = "Messages";
-    pub const SIZE: &str = "Taille";
-    pub const FOLDER: &str = "Dossier";
-    pub const FOLDERS: &str = "Dossiers";
-}
-
-fn size(bytes: i64) -> String {
+fn size(locale: Locale, bytes: i64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let value = bytes as f64;
     let (scaled, unit) = if value >= 1e9 {
-        (value / 1e9, "Go")
+        (value / 1e9, td_string!(locale, staff.supervision.gigabytes))
     } else if value >= 1e6 {
-        (value / 1e6, "Mo")
+        (value / 1e6, td_string!(locale, staff.supervision.megabytes))
     } else if value >= 1e3 {
-        (value / 1e3, "ko")
+        (value / 1e3, td_string!(locale, staff.supervision.kilobytes))
     } else {
-        return format!("{bytes} octets");
+        return td_string!(locale, staff.supervision.bytes, bytes).to_string();
     };
-    format!("{scaled:.1} {unit} ({bytes} octets)").replacen('.', ",", 1)
+    let value = match locale {
+        Locale::fr => format!("{scaled:.1}").replacen('.', ",", 1),
+        Locale::en => format!("{scaled:.1}"),
+    };
+    td_string!(locale, staff.supervision.scaled, value, unit, bytes).to_string()
 }
 
 #[component]
 pub fn SupervisionPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let asked = move || query.with(|q| q.get("query").unwrap_or_default());
     let opened = move || {
@@ -65,20 +56,25 @@ pub fn SupervisionPage() -> impl IntoView {
     let error = Signal::derive(move || match (found.get(), stats.get()) {
         (Some(Err(error)), _) | (_, Some(Some(Err(error)))) => Some(ShownError {
             field: error.field().map(str::to_owned),
-            message: error.to_string(),
+            message: error_message(i18n.get_locale(), &error),
         }),
         _ => None,
     });
     view! {
-        <Title text=text::TITLE/>
-        <h1>{text::TITLE}</h1>
-        <p class="lead">{text::LEAD}</p>
+        <Title text=move || t_string!(i18n, staff.supervision.title)/>
+        <h1>{t!(i18n, staff.supervision.title)}</h1>
+        <p class="lead">{t!(i18n, staff.supervision.lead)}</p>
         // The error is read from the resource: outside a transition, server rendering would not wait for it.
         <Transition fallback=|| ()>
         <Form method="GET" action="/staff/supervision" attr:class="stacked" attr:id="supervision-search">
             <ErrorSummary error=error/>
-            <Field name="query" label=text::QUERY value=asked() error=error/>
-            <button type="submit">{text::SEARCH}</button>
+            <Field
+                name="query"
+                label=td_string!(current_locale(), staff.fields.customer_or_email)
+                value=asked()
+                error=error
+            />
+            <button type="submit">{t!(i18n, staff.supervision.search)}</button>
         </Form>
             {move || found.get().and_then(Result::ok).flatten().map(|customer| view! { <Mailboxes customer/> })}
             {move || stats.get().flatten().and_then(Result::ok).map(|stats| view! { <Stats stats/> })}
@@ -88,12 +84,13 @@ pub fn SupervisionPage() -> impl IntoView {
 
 #[component]
 fn Mailboxes(customer: SupervisedCustomer) -> impl IntoView {
+    let i18n = use_i18n();
     let number = customer.customer_number.clone();
     view! {
         <section class="card" id="mailboxes" aria-labelledby="mailboxes-title">
             <h2 id="mailboxes-title">{customer.name} " (" {customer.customer_number.clone()} ")"</h2>
             {if customer.mailboxes.is_empty() {
-                view! { <p class="muted">{text::NO_MAILBOX}</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, staff.supervision.no_mailbox)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="link-list">
@@ -119,20 +116,22 @@ fn Mailboxes(customer: SupervisedCustomer) -> impl IntoView {
 
 #[component]
 fn Stats(stats: MailboxStatsView) -> impl IntoView {
+    let i18n = use_i18n();
+    let size_text = size(current_locale(), stats.bytes);
     view! {
         <section class="card" id="mailbox-stats" aria-labelledby="mailbox-stats-title">
             <h2 id="mailbox-stats-title">{stats.mailbox.clone()} " (" {stats.customer_number.clone()} ")"</h2>
             {match stats.as_of {
-                None => view! { <p class="muted">{text::NEVER_MEASURED}</p> }.into_any(),
+                None => view! { <p class="muted">{t!(i18n, staff.supervision.never_measured)}</p> }.into_any(),
                 Some(as_of) => view! {
-                    <p class="as-of">{text::AS_OF} " " <time datetime=as_of.to_rfc3339()>{when(as_of)}</time></p>
+                    <p class="as-of">{t!(i18n, staff.supervision.as_of)} " " <time datetime=as_of.to_rfc3339()>{when(as_of)}</time></p>
                     <dl>
-                        <dt>{text::MESSAGES}</dt><dd id="mailbox-messages">{stats.messages}</dd>
-                        <dt>{text::SIZE}</dt><dd id="mailbox-bytes">{size(stats.bytes)}</dd>
+                        <dt>{t!(i18n, staff.supervision.messages)}</dt><dd id="mailbox-messages">{stats.messages}</dd>
+                        <dt>{t!(i18n, staff.supervision.size)}</dt><dd id="mailbox-bytes">{size_text}</dd>
                     </dl>
-                    <h3>{text::FOLDERS}</h3>
+                    <h3>{t!(i18n, staff.supervision.folders)}</h3>
                     <table class="table" id="mailbox-folders">
-                        <thead><tr><th scope="col">{text::FOLDER}</th><th scope="col">{text::MESSAGES}</th></tr></thead>
+                        <thead><tr><th scope="col">{t!(i18n, staff.supervision.folder)}</th><th scope="col">{t!(i18n, staff.supervision.messages)}</th></tr></thead>
                         <tbody>
                             {stats.folders.into_iter().map(|folder| view! {
                                 <tr><td>{folder.name}</td><td>{folder.messages}</td></tr>
@@ -163,9 +162,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_read_in_french_units_with_the_exact_count() {
-        assert_eq!(size(512), "512 octets");
-        assert_eq!(size(73_400_320), "73,4 Mo (73400320 octets)");
+    fn sizes_read_in_the_reader_s_units_with_the_exact_count() {
+        assert_eq!(size(Locale::fr, 512), "512 octets");
+        assert_eq!(size(Locale::fr, 73_400_320), "73,4 Mo (73400320 octets)");
+        assert_eq!(size(Locale::en, 512), "512 bytes");
+        assert_eq!(size(Locale::en, 73_400_320), "73.4 MB (73400320 bytes)");
         assert_eq!(encode("a b@c.ch"), "a%20b%40c.ch");
     }
 }

@@ -7,20 +7,22 @@ use leptos_router::{components::A, hooks::use_location};
 
 use super::SupportNav;
 use crate::api::{list_cases, OpenCase, ResolveCase};
+use crate::i18n::*;
 use crate::ui::consent_parts::{self as parts, action_error, returned_error, DoneNotice, Input};
-use crate::ui::forms::{form_error, query_flag, ErrorSummary, Field};
+use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Field};
+use crate::ui::locale::current_locale;
 
 fn done_text(flag: &str) -> Option<&'static str> {
     match flag {
-        "resolved" => {
-            Some("Le cas est résolu. Les accès aux boîtes mail donnés pour ce cas ont pris fin.")
-        }
+        "resolved" => Some(td_string!(current_locale(), staff.cases.done_resolved)),
         _ => None,
     }
 }
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let open = ServerAction::<OpenCase>::new();
     let resolve = ServerAction::<ResolveCase>::new();
     let location = use_location();
@@ -39,8 +41,8 @@ pub fn CasesPage() -> impl IntoView {
     let opened_for = query_flag("customer");
     let open_error = form_error(open.value());
     view! {
-        <Title text="Cas de support"/>
-        <h1>"Cas de support"</h1>
+        <Title text=move || t_string!(i18n, staff.cases.title)/>
+        <h1>{t!(i18n, staff.cases.title)}</h1>
         <SupportNav/>
         <DoneNotice text=done_text/>
         {move || {
@@ -52,33 +54,44 @@ pub fn CasesPage() -> impl IntoView {
                     let oral = format!("/staff/consents/oral?customer={customer}&case={case}");
                     view! {
                         <p class="notice" role="status" id="case-opened">
-                            "Cas n° " <strong id="opened-case-id">{case}</strong> " ouvert. "
-                            <A href=request attr:id="request-for-case">"Demander un accès pour ce cas"</A>
+                            {t!(i18n, staff.cases.opened, case, <strong> = <strong id="opened-case-id"/>)}
+                            " "
+                            <A href=request attr:id="request-for-case">{t!(i18n, staff.cases.request_for_case)}</A>
                             " · "
-                            <A href=oral>"Enregistrer un consentement oral"</A>
+                            <A href=oral>{t!(i18n, staff.cases.record_oral_consent)}</A>
                         </p>
                     }
                 })
         }}
         <ErrorSummary error=returned_error()/>
         <section aria-labelledby="open-heading">
-            <h2 id="open-heading">"Ouvrir un cas"</h2>
+            <h2 id="open-heading">{t!(i18n, staff.cases.open_heading)}</h2>
             <ActionForm action=open attr:class="form" attr:id="open-case-form">
                 <ErrorSummary error=action_error(open.value())/>
-                <Field name="customer_number" label="Numéro de client" hint="Par exemple C-100001." error=open_error/>
-                <Input name="subject" label="Sujet" hint="Le problème du client, en une ligne." error=open_error/>
-                <button type="submit" class="button">"Ouvrir le cas"</button>
+                <Field
+                    name="customer_number"
+                    label=td_string!(locale, staff.fields.customer_number)
+                    hint=td_string!(locale, staff.fields.customer_number_hint)
+                    error=open_error
+                />
+                <Input
+                    name="subject"
+                    label=td_string!(locale, staff.cases.subject)
+                    hint=td_string!(locale, staff.cases.subject_hint)
+                    error=open_error
+                />
+                <button type="submit" class="button">{t!(i18n, staff.cases.open)}</button>
             </ActionForm>
         </section>
         <section aria-labelledby="cases-heading">
-            <h2 id="cases-heading">"Cas ouverts"</h2>
+            <h2 id="cases-heading">{t!(i18n, staff.cases.open_cases)}</h2>
             <ErrorSummary error=action_error(resolve.value())/>
-            <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, staff.loading)}</p> }>
                 {move || {
                     cases
                         .get()
                         .map(|result| match result {
-                            Ok(cases) if cases.is_empty() => view! { <p class="muted" id="open-cases">"Aucun cas ouvert."</p> }.into_any(),
+                            Ok(cases) if cases.is_empty() => view! { <p class="muted" id="open-cases">{t!(i18n, staff.cases.none)}</p> }.into_any(),
                             Ok(cases) => {
                                 view! {
                                     <ul class="cards" id="open-cases">
@@ -91,20 +104,22 @@ pub fn CasesPage() -> impl IntoView {
                                                     "/staff/consents/new?customer={}&case={id}",
                                                     case.customer.number,
                                                 );
+                                                let opened_by = parts::staff(&case.opened_by);
+                                                let opened_at = parts::when(case.opened_at);
                                                 view! {
                                                     <li class="card" data-case=id.clone()>
-                                                        <h3>"n° " {id.clone()} " — " {case.subject}</h3>
+                                                        <h3>{t!(i18n, staff.number, id = id.clone())} " — " {case.subject}</h3>
                                                         <p>
                                                             {case.customer.number} " " {case.customer.name}
                                                             <br/>
                                                             <span class="muted">
-                                                                "Ouvert par " {parts::staff(&case.opened_by)} " le " {parts::when(case.opened_at)}
+                                                                {t!(i18n, staff.cases.opened_by, staff = opened_by, at = opened_at)}
                                                             </span>
                                                         </p>
-                                                        <p><A href=request>"Demander un accès pour ce cas"</A></p>
+                                                        <p><A href=request>{t!(i18n, staff.cases.request_for_case)}</A></p>
                                                         <ActionForm action=resolve attr:class="inline-form resolve-form">
                                                             <input type="hidden" name="case" value=form_id.clone()/>
-                                                            <button type="submit" class="button secondary">"Marquer comme résolu"</button>
+                                                            <button type="submit" class="button secondary">{t!(i18n, staff.cases.resolve)}</button>
                                                         </ActionForm>
                                                     </li>
                                                 }
@@ -114,7 +129,7 @@ pub fn CasesPage() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                            Err(error) => view! { <ErrorText error/> }.into_any(),
                         })
                 }}
             </Suspense>

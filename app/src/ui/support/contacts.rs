@@ -8,10 +8,14 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::SupportNav;
 use crate::api::{look_up_contact, ContactCard};
+use crate::i18n::*;
 use crate::ui::forms::{ErrorSummary, Field, ShownError};
+use crate::ui::locale::{current_locale, error_message};
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let query = use_query_map();
     let asked = move || {
         query.with(|query| {
@@ -25,35 +29,33 @@ pub fn ContactsPage() -> impl IntoView {
     let error = Signal::derive(move || match card.get() {
         Some(Err(error)) => Some(ShownError {
             field: error.field().map(str::to_owned),
-            message: error.to_string(),
+            message: error_message(i18n.get_locale(), &error),
         }),
         _ => None,
     });
     view! {
-        <Title text="Identifier un appelant"/>
-        <h1>"Identifier un appelant"</h1>
+        <Title text=move || t_string!(i18n, staff.contacts.title)/>
+        <h1>{t!(i18n, staff.contacts.title)}</h1>
         <SupportNav/>
-        <p class="lead">
-            "Chaque consultation est inscrite dans le journal du client, avec le motif que vous donnez."
-        </p>
+        <p class="lead">{t!(i18n, staff.contacts.lead)}</p>
         // The error is read from the resource: outside a transition, server rendering would not wait for it.
         <Transition fallback=|| ()>
         <Form method="GET" action="/staff/contacts" attr:class="stacked" attr:id="contact-lookup">
             <ErrorSummary error=error/>
             <Field
                 name="query"
-                label="Numéro de client ou adresse e-mail"
+                label=td_string!(locale, staff.fields.customer_or_email)
                 value=asked().0
                 error=error
             />
             <Field
                 name="reason"
-                label="Motif (appel ou ticket)"
-                hint="Par exemple : appel entrant, ticket T-2026-1187."
+                label=td_string!(locale, staff.contacts.reason)
+                hint=td_string!(locale, staff.contacts.reason_hint)
                 value=asked().1
                 error=error
             />
-            <button type="submit">"Consulter"</button>
+            <button type="submit">{t!(i18n, staff.contacts.look_up)}</button>
         </Form>
             {move || card.get().and_then(Result::ok).flatten().map(|card| view! { <Card card/> })}
         </Transition>
@@ -62,6 +64,7 @@ pub fn ContactsPage() -> impl IntoView {
 
 #[component]
 fn Card(card: ContactCard) -> impl IntoView {
+    let locale = current_locale();
     let row = |label: &'static str, value: Option<String>| {
         value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> })
     };
@@ -69,13 +72,13 @@ fn Card(card: ContactCard) -> impl IntoView {
         <section class="card" id="contact-card" aria-labelledby="contact-card-title">
             <h2 id="contact-card-title">{card.name.clone()}</h2>
             <dl>
-                {row("Numéro de client", Some(card.customer_number))}
-                {row("Entreprise", card.company)}
-                {row("E-mail", Some(card.email))}
-                {row("Téléphone", card.phone)}
-                {row("Mobile", card.mobile)}
-                {row("Localité", Some(card.city))}
-                {row("Langue", Some(card.language))}
+                {row(td_string!(locale, staff.fields.customer_number), Some(card.customer_number))}
+                {row(td_string!(locale, staff.contacts.company), card.company)}
+                {row(td_string!(locale, staff.contacts.email), Some(card.email))}
+                {row(td_string!(locale, staff.contacts.phone), card.phone)}
+                {row(td_string!(locale, staff.contacts.mobile), card.mobile)}
+                {row(td_string!(locale, staff.contacts.city), Some(card.city))}
+                {row(td_string!(locale, staff.contacts.language), Some(card.language))}
             </dl>
         </section>
     }

@@ -17,17 +17,20 @@ pub use queue::QueuePage;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::i18n::*;
+
 /// The links between the support pages.
 #[component]
 fn SupportNav() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav aria-label="Support" class="sub-nav">
-            <A href="/staff/consents">"Demandes de consentement"</A>
-            <A href="/staff/consents/new">"Nouvelle demande"</A>
-            <A href="/staff/consents/oral">"Consentement oral"</A>
-            <A href="/staff/cases">"Cas de support"</A>
-            <A href="/staff/contacts">"Identifier un appelant"</A>
-            <A href="/staff/supervision">"Supervision des boîtes mail"</A>
+        <nav aria-label=move || t_string!(i18n, staff.nav.label) class="sub-nav">
+            <A href="/staff/consents">{t!(i18n, staff.nav.queue)}</A>
+            <A href="/staff/consents/new">{t!(i18n, staff.nav.new_request)}</A>
+            <A href="/staff/consents/oral">{t!(i18n, staff.nav.oral_consent)}</A>
+            <A href="/staff/cases">{t!(i18n, staff.nav.cases)}</A>
+            <A href="/staff/contacts">{t!(i18n, staff.nav.contacts)}</A>
+            <A href="/staff/supervision">{t!(i18n, staff.nav.supervision)}</A>
         </nav>
     }
 }

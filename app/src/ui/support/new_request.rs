@@ -5,56 +5,69 @@ use leptos_meta::Title;
 
 use super::SupportNav;
 use crate::api::RequestConsent;
+use crate::i18n::*;
 use crate::ui::consent_parts::{reason_options, ActionChoices, Choice, Input, TextArea};
 use crate::ui::forms::{form_error, query_flag, ErrorSummary};
+use crate::ui::locale::current_locale;
 
 #[component]
 pub fn NewRequestPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let request = ServerAction::<RequestConsent>::new();
     let error = form_error(request.value());
     let customer = query_flag("customer").get_untracked();
     let case = query_flag("case").get_untracked();
     let resource = query_flag("resource").get_untracked();
     view! {
-        <Title text="Nouvelle demande de consentement"/>
-        <h1>"Nouvelle demande de consentement"</h1>
+        <Title text=move || t_string!(i18n, staff.new_request.title)/>
+        <h1>{t!(i18n, staff.new_request.title)}</h1>
         <SupportNav/>
-        <p>
-            "Le client voit qui demande, pourquoi, pour faire quoi et pour combien de temps ; il accepte, raccourcit la durée ou refuse. Sans réponse dans les 24 heures, la demande expire."
-        </p>
+        <p>{t!(i18n, staff.new_request.lead)}</p>
         <ActionForm action=request attr:class="form" attr:id="request-form">
             <ErrorSummary error/>
-            <Input name="customer_number" label="Numéro de client" value=customer hint="Par exemple C-100001." error/>
+            <Input
+                name="customer_number"
+                label=td_string!(locale, staff.fields.customer_number)
+                value=customer
+                hint=td_string!(locale, staff.fields.customer_number_hint)
+                error
+            />
             <Input
                 name="resource"
-                label="Donnée concernée"
+                label=td_string!(locale, staff.fields.resource)
                 value=resource
-                hint="mailbox:adresse@domaine.ch ou backup-space:nom-de-l-espace"
+                hint=td_string!(locale, staff.new_request.resource_hint)
                 error
             />
             <ActionChoices error/>
-            <Choice name="reason_code" label="Motif" options=reason_options() error/>
-            <TextArea name="reason_text" label="Explication pour le client" error/>
+            <Choice
+                name="reason_code"
+                label=td_string!(locale, staff.new_request.reason)
+                options=reason_options()
+                error
+            />
+            <TextArea name="reason_text" label=td_string!(locale, staff.new_request.reason_text) error/>
             <Input
                 name="case"
-                label="Cas de support"
+                label=td_string!(locale, staff.fields.case)
                 kind="number"
                 required=false
                 value=case
                 min=Some(1)
-                hint="Obligatoire pour une boîte mail : le cas doit être ouvert et concerner ce client."
+                hint=td_string!(locale, staff.new_request.case_hint)
                 error
             />
             <Input
                 name="duration_minutes"
-                label="Durée demandée, en minutes"
+                label=td_string!(locale, staff.new_request.duration)
                 kind="number"
                 value=Some("120".to_owned())
                 min=Some(1)
                 max=Some(43_200)
                 error
             />
-            <button type="submit" class="button">"Envoyer la demande"</button>
+            <button type="submit" class="button">{t!(i18n, staff.new_request.send)}</button>
         </ActionForm>
     }
 }

@@ -5,40 +5,53 @@ use leptos_meta::Title;
 
 use super::SupportNav;
 use crate::api::RecordOralConsent;
+use crate::i18n::*;
 use crate::ui::consent_parts::{ActionChoices, Input, TextArea};
 use crate::ui::forms::{form_error, query_flag, ErrorSummary};
+use crate::ui::locale::current_locale;
 
 #[component]
 pub fn OralConsentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let record = ServerAction::<RecordOralConsent>::new();
     let error = form_error(record.value());
     let customer = query_flag("customer").get_untracked();
     let case = query_flag("case").get_untracked();
     view! {
-        <Title text="Enregistrer un consentement oral"/>
-        <h1>"Enregistrer un consentement oral"</h1>
+        <Title text=move || t_string!(i18n, staff.oral_consent.title)/>
+        <h1>{t!(i18n, staff.oral_consent.title)}</h1>
         <SupportNav/>
-        <p>
-            "Seulement après avoir identifié l’appelant et lui avoir relu ce qu’il autorise. Le client reçoit aussitôt un reçu par e-mail avec un lien pour retirer son accord en un clic."
-        </p>
+        <p>{t!(i18n, staff.oral_consent.lead)}</p>
         <ActionForm action=record attr:class="form" attr:id="oral-consent-form">
             <ErrorSummary error/>
-            <Input name="customer_number" label="Numéro de client" value=customer error/>
-            <Input name="resource" label="Donnée concernée" value=None hint="mailbox:… ou backup-space:…" error/>
+            <Input
+                name="customer_number"
+                label=td_string!(locale, staff.fields.customer_number)
+                value=customer
+                error
+            />
+            <Input
+                name="resource"
+                label=td_string!(locale, staff.fields.resource)
+                value=None
+                hint=td_string!(locale, staff.oral_consent.resource_hint)
+                error
+            />
             <ActionChoices error/>
             <Input
                 name="case"
-                label="Cas de support"
+                label=td_string!(locale, staff.fields.case)
                 kind="number"
                 required=false
                 value=case
                 min=Some(1)
-                hint="Obligatoire pour une boîte mail."
+                hint=td_string!(locale, staff.oral_consent.case_hint)
                 error
             />
             <Input
                 name="duration_minutes"
-                label="Durée, en minutes"
+                label=td_string!(locale, staff.oral_consent.duration)
                 kind="number"
                 value=Some("60".to_owned())
                 min=Some(1)
@@ -47,13 +60,13 @@ pub fn OralConsentPage() -> impl IntoView {
             />
             <TextArea
                 name="identification"
-                label="Comment l’appelant a été identifié"
-                hint="Par exemple : rappelé au numéro du contrat, numéro de client confirmé."
+                label=td_string!(locale, staff.oral_consent.identification)
+                hint=td_string!(locale, staff.oral_consent.identification_hint)
                 error
             />
-            <Input name="call_reference" label="Référence de l’appel" error/>
-            <TextArea name="scope_read_back" label="Ce qui a été relu au client" error/>
-            <button type="submit" class="button">"Enregistrer"</button>
+            <Input name="call_reference" label=td_string!(locale, staff.oral_consent.call_reference) error/>
+            <TextArea name="scope_read_back" label=td_string!(locale, staff.oral_consent.scope_read_back) error/>
+            <button type="submit" class="button">{t!(i18n, staff.oral_consent.record)}</button>
         </ActionForm>
     }
 }

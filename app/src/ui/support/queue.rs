@@ -8,20 +8,24 @@ use leptos_router::hooks::use_location;
 use super::SupportNav;
 use crate::api::{list_consent_queue, ConsentQueue, RequestView, WithdrawRequest};
 use crate::domain::consent::RequestStateKind;
+use crate::i18n::*;
 use crate::ui::consent_parts::{self as parts, action_error, returned_error, DoneNotice};
-use crate::ui::forms::ErrorSummary;
+use crate::ui::forms::{ErrorSummary, ErrorText};
+use crate::ui::locale::current_locale;
 
 fn done_text(flag: &str) -> Option<&'static str> {
+    let locale = current_locale();
     match flag {
-        "requested" => Some("La demande est envoyée. Le client est prévenu par e-mail et répond dans le portail."),
-        "withdrawn" => Some("La demande est retirée."),
-        "recorded" => Some("Le consentement oral est enregistré. Le client reçoit un reçu avec un lien pour le retirer."),
+        "requested" => Some(td_string!(locale, staff.queue.done_requested)),
+        "withdrawn" => Some(td_string!(locale, staff.queue.done_withdrawn)),
+        "recorded" => Some(td_string!(locale, staff.queue.done_recorded)),
         _ => None,
     }
 }
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
+    let i18n = use_i18n();
     let withdraw = ServerAction::<WithdrawRequest>::new();
     let location = use_location();
     let queue = Resource::new(
@@ -29,13 +33,13 @@ pub fn QueuePage() -> impl IntoView {
         |_| list_consent_queue(),
     );
     view! {
-        <Title text="Demandes de consentement"/>
-        <h1>"Demandes de consentement"</h1>
+        <Title text=move || t_string!(i18n, staff.queue.title)/>
+        <h1>{t!(i18n, staff.queue.title)}</h1>
         <SupportNav/>
         <DoneNotice text=done_text/>
         <ErrorSummary error=returned_error()/>
         <ErrorSummary error=action_error(withdraw.value())/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, staff.loading)}</p> }>
             {move || {
                 queue
                     .get()
@@ -47,21 +51,21 @@ pub fn QueuePage() -> impl IntoView {
                             let (mine, team): (Vec<_>, Vec<_>) = pending.into_iter().partition(|request| request.mine);
                             view! {
                                 <section aria-labelledby="mine-heading">
-                                    <h2 id="mine-heading">"Mes demandes en attente"</h2>
+                                    <h2 id="mine-heading">{t!(i18n, staff.queue.mine)}</h2>
                                     <RequestList requests=mine now withdraw id="my-pending"/>
                                 </section>
                                 <section aria-labelledby="team-heading">
-                                    <h2 id="team-heading">"Demandes en attente de l’équipe"</h2>
+                                    <h2 id="team-heading">{t!(i18n, staff.queue.team)}</h2>
                                     <RequestList requests=team now withdraw id="team-pending"/>
                                 </section>
                                 <section aria-labelledby="history-heading">
-                                    <h2 id="history-heading">"Historique"</h2>
+                                    <h2 id="history-heading">{t!(i18n, staff.queue.history)}</h2>
                                     <RequestList requests=closed now withdraw id="queue-history"/>
                                 </section>
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
@@ -75,8 +79,9 @@ fn RequestList(
     withdraw: ServerAction<WithdrawRequest>,
     id: &'static str,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if requests.is_empty() {
-        return view! { <p class="muted" id=id>"Aucune."</p> }.into_any();
+        return view! { <p class="muted" id=id>{t!(i18n, staff.queue.none)}</p> }.into_any();
     }
     view! {
         <ul class="cards" id=id>
@@ -92,40 +97,46 @@ fn QueuedRequest(
     now: DateTime<Utc>,
     withdraw: ServerAction<WithdrawRequest>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let id = request.id.to_string();
     let form_id = id.clone();
     let pending = request.state == RequestStateKind::Pending;
     let state = if pending {
-        let left = (request.answer_by - now).num_seconds().max(0);
-        format!("en attente, encore {}", parts::time_left(left))
+        let left = parts::time_left((request.answer_by - now).num_seconds().max(0));
+        td_string!(locale, staff.queue.pending_left, left).to_string()
     } else {
-        let closed = request.closed_at.map(parts::when).unwrap_or_default();
-        format!("{} le {closed}", parts::state_name(request.state))
+        let at = request.closed_at.map(parts::when).unwrap_or_default();
+        let state = parts::state_name(request.state);
+        td_string!(locale, staff.queue.closed_on, state, at).to_string()
     };
     let granted = request.approved_minutes.map(|minutes| {
-        view! { <p class="muted">"Accordée pour " {parts::duration(minutes)}</p> }
+        let duration = parts::duration(minutes);
+        view! { <p class="muted">{t!(i18n, staff.queue.granted_for, duration)}</p> }
     });
     let refused = request.deny_reason.clone().map(|reason| {
-        view! { <p class="muted">"Motif du client : " {reason}</p> }
+        view! { <p class="muted">{t!(i18n, staff.queue.customer_reason, reason)}</p> }
     });
+    let requested_by = parts::staff(&request.requested_by);
+    let requested_at = parts::when(request.created_at);
     view! {
         <li class="card" data-request=id.clone()>
             <h3>
-                "n° " {id.clone()} " — " {request.customer.number.clone()} " " {request.customer.name.clone()}
+                {t!(i18n, staff.number, id = id.clone())} " — " {request.customer.number.clone()} " " {request.customer.name.clone()}
             </h3>
             <p class="state">{state}</p>
             <dl class="facts">
-                <dt>"Donnée"</dt>
+                <dt>{t!(i18n, staff.queue.resource)}</dt>
                 <dd>{parts::resource(&request.resource)}</dd>
-                <dt>"Actions"</dt>
+                <dt>{t!(i18n, staff.queue.actions)}</dt>
                 <dd>{parts::actions(&request.actions)}</dd>
-                <dt>"Durée demandée"</dt>
+                <dt>{t!(i18n, staff.queue.requested_duration)}</dt>
                 <dd>{parts::duration(request.requested_minutes)}</dd>
-                <dt>"Motif"</dt>
+                <dt>{t!(i18n, staff.queue.reason)}</dt>
                 <dd>{parts::reason_name(request.reason_code)} " — " {request.reason_text.clone()}</dd>
-                {request.case.as_ref().map(|case| view! { <dt>"Cas"</dt><dd>{parts::case(case)}</dd> })}
-                <dt>"Demandée par"</dt>
-                <dd>{parts::staff(&request.requested_by)} " le " {parts::when(request.created_at)}</dd>
+                {request.case.as_ref().map(|case| view! { <dt>{t!(i18n, staff.queue.case)}</dt><dd>{parts::case(case)}</dd> })}
+                <dt>{t!(i18n, staff.queue.requested_by)}</dt>
+                <dd>{t!(i18n, staff.queue.requested_by_on, staff = requested_by, at = requested_at)}</dd>
             </dl>
             {granted}
             {refused}
@@ -134,7 +145,7 @@ fn QueuedRequest(
                     view! {
                         <ActionForm action=withdraw attr:class="inline-form withdraw-form">
                             <input type="hidden" name="request" value=form_id.clone()/>
-                            <button type="submit" class="button secondary">"Retirer la demande"</button>
+                            <button type="submit" class="button secondary">{t!(i18n, staff.queue.withdraw)}</button>
                         </ActionForm>
                     }
                 })}
