@@ -228,7 +228,7 @@ async fn supervision_needs_a_second_factor_from_the_last_twelve_hours(backend: B
     );
     let page = support.get("/staff/supervision?query=C-100004").await;
     assert!(
-        page.body.contains("sign out and sign in again"),
+        page.body.contains("déconnectez-vous puis reconnectez-vous"),
         "{}",
         page.body
     );
