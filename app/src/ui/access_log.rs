@@ -12,6 +12,9 @@ use crate::api::{
 };
 use crate::domain::consent::DenyRule;
 use crate::domain::{AuditEvent, Role, SecurityEventKind};
+use crate::i18n::*;
+use crate::ui::forms::ErrorText;
+use crate::ui::locale::current_locale;
 
 /// The filter fields the log pages read from their query string, in form order.
 pub const FILTER_FIELDS: [&str; 5] = ["resource", "role", "from", "until", "outcome"];
@@ -58,6 +61,7 @@ pub fn older_link(path: &str, fields: &[&'static str], before: i64) -> String {
 
 #[component]
 pub fn AccessLogPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let log = Resource::new(
         move || {
@@ -77,12 +81,10 @@ pub fn AccessLogPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Qui a accédé à mes données"/>
-        <h1>"Qui a accédé à mes données"</h1>
-        <p class="lead">
-            "Chaque accès de notre personnel ou de nos systèmes à vos données, chaque décision d’accès et chaque changement de vos accords est inscrit ici, dans un journal que personne ne peut modifier."
-        </p>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Title text=move || t_string!(i18n, log.access_log.title)/>
+        <h1>{t!(i18n, log.access_log.title)}</h1>
+        <p class="lead">{t!(i18n, log.access_log.lead)}</p>
+        <Suspense fallback=move || view! { <p>{t!(i18n, log.loading)}</p> }>
             {move || {
                 log.get()
                     .map(|result| match result {
@@ -91,8 +93,9 @@ pub fn AccessLogPage() -> impl IntoView {
                             view! {
                                 <VerificationLine verification/>
                                 <p class="exports" id="exports">
-                                    "Télécharger tout mon journal : "
-                                    <a href="/account/access-log/export.csv" download="" id="export-csv">"CSV (tableur)"</a>
+                                    {t!(i18n, log.access_log.download_all)}
+                                    " "
+                                    <a href="/account/access-log/export.csv" download="" id="export-csv">{t!(i18n, log.access_log.csv)}</a>
                                     " · "
                                     <a href="/account/access-log/export.json" download="" id="export-json">"JSON"</a>
                                 </p>
@@ -102,27 +105,43 @@ pub fn AccessLogPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
-        <p><A href="/account">"Retour à mon compte"</A></p>
+        <p><A href="/account">{t!(i18n, log.access_log.back_to_account)}</A></p>
     }
 }
 
 /// "Log verified up to entry N at T", or that it was not verified yet, or where it was found broken.
 #[component]
 pub fn VerificationLine(verification: Option<VerificationView>) -> impl IntoView {
+    let locale = current_locale();
     let text = match verification {
-        None => "Journal pas encore vérifié.".to_owned(),
-        Some(VerificationView { problem: Some((entry, reason)), finished_at, .. }) => format!(
-            "Attention : la vérification du {} a trouvé une anomalie à l’entrée {entry} ({reason}).",
-            parts::when(finished_at)
-        ),
-        Some(VerificationView { verified_through, finished_at, .. }) => format!(
-            "Journal vérifié jusqu’à l’entrée {verified_through} le {}.",
-            parts::when(finished_at)
-        ),
+        None => td_string!(locale, log.access_log.not_verified).to_owned(),
+        Some(VerificationView {
+            problem: Some((entry, reason)),
+            finished_at,
+            ..
+        }) => {
+            let date = parts::when(finished_at);
+            td_string!(
+                locale,
+                log.access_log.verification_problem,
+                date,
+                entry,
+                reason
+            )
+            .to_string()
+        }
+        Some(VerificationView {
+            verified_through,
+            finished_at,
+            ..
+        }) => {
+            let (entry, date) = (verified_through, parts::when(finished_at));
+            td_string!(locale, log.access_log.verified, entry, date).to_string()
+        }
     };
     view! { <p class="verification" id="verification">{text}</p> }
 }
@@ -134,6 +153,7 @@ pub fn LogFilters(
     resources: Vec<ResourceLabel>,
     customer_number: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let selected = |name: &'static str| query_value(name).get_untracked().unwrap_or_default();
     let resource = selected("resource");
     let role = selected("role");
@@ -141,20 +161,20 @@ pub fn LogFilters(
     view! {
         <form method="get" action=path class="form log-filters" id="log-filters">
             <fieldset>
-                <legend>"Filtrer"</legend>
+                <legend>{t!(i18n, log.access_log.filters.legend)}</legend>
                 {customer_number
                     .then(|| {
                         view! {
                             <div class="field">
-                                <label for="filter-customer">"Numéro de client"</label>
+                                <label for="filter-customer">{t!(i18n, log.access_log.filters.customer_number)}</label>
                                 <input id="filter-customer" name="customer_number" value=selected("customer_number")/>
                             </div>
                         }
                     })}
                 <div class="field">
-                    <label for="filter-resource">"Donnée"</label>
+                    <label for="filter-resource">{t!(i18n, log.access_log.filters.resource)}</label>
                     <select id="filter-resource" name="resource">
-                        <option value="">"Toutes"</option>
+                        <option value="">{t!(i18n, log.access_log.filters.all_resources)}</option>
                         {resources
                             .into_iter()
                             .map(|label| {
@@ -165,9 +185,9 @@ pub fn LogFilters(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-role">"Fonction du personnel"</label>
+                    <label for="filter-role">{t!(i18n, log.access_log.filters.role)}</label>
                     <select id="filter-role" name="role">
-                        <option value="">"Toutes"</option>
+                        <option value="">{t!(i18n, log.access_log.filters.all_roles)}</option>
                         {Role::ALL
                             .into_iter()
                             .map(|option| {
@@ -178,24 +198,24 @@ pub fn LogFilters(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-from">"Du"</label>
+                    <label for="filter-from">{t!(i18n, log.access_log.filters.from)}</label>
                     <input id="filter-from" name="from" type="date" value=selected("from")/>
                 </div>
                 <div class="field">
-                    <label for="filter-until">"Au (inclus)"</label>
+                    <label for="filter-until">{t!(i18n, log.access_log.filters.until)}</label>
                     <input id="filter-until" name="until" type="date" value=selected("until")/>
                 </div>
                 <div class="field">
-                    <label for="filter-outcome">"Résultat"</label>
+                    <label for="filter-outcome">{t!(i18n, log.access_log.filters.outcome)}</label>
                     <select id="filter-outcome" name="outcome">
-                        <option value="">"Tous"</option>
-                        <option value="allowed" selected=outcome == "allowed">"autorisé"</option>
-                        <option value="denied" selected=outcome == "denied">"refusé"</option>
+                        <option value="">{t!(i18n, log.access_log.filters.all_outcomes)}</option>
+                        <option value="allowed" selected=outcome == "allowed">{t!(i18n, log.access_log.allowed)}</option>
+                        <option value="denied" selected=outcome == "denied">{t!(i18n, log.access_log.denied)}</option>
                     </select>
                 </div>
-                <button type="submit" class="button">"Filtrer"</button>
+                <button type="submit" class="button">{t!(i18n, log.access_log.filters.submit)}</button>
                 " "
-                <a href=path>"Tout afficher"</a>
+                <a href=path>{t!(i18n, log.access_log.filters.show_all)}</a>
             </fieldset>
         </form>
     }
@@ -207,16 +227,19 @@ pub fn OlderLink(
     fields: &'static [&'static str],
     older: Option<i64>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     older.map(|before| {
         let href = older_link(path, fields, before);
-        view! { <p class="older"><a href=href rel="next" id="older-entries">"Entrées plus anciennes"</a></p> }
+        view! { <p class="older"><a href=href rel="next" id="older-entries">{t!(i18n, log.access_log.older)}</a></p> }
     })
 }
 
 #[component]
 pub fn LogEntries(entries: Vec<LogEntryView>, for_customer: bool) -> impl IntoView {
+    let i18n = use_i18n();
     if entries.is_empty() {
-        return view! { <p class="muted" id="access-log">"Aucune entrée."</p> }.into_any();
+        return view! { <p class="muted" id="access-log">{t!(i18n, log.access_log.empty)}</p> }
+            .into_any();
     }
     view! {
         <ol class="log" id="access-log">
@@ -228,43 +251,48 @@ pub fn LogEntries(entries: Vec<LogEntryView>, for_customer: bool) -> impl IntoVi
 
 #[component]
 fn LogEntry(entry: LogEntryView, for_customer: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let outcome = if entry.allowed {
-        "autorisé"
+        td_string!(locale, log.access_log.allowed)
     } else {
-        "refusé"
+        td_string!(locale, log.access_log.denied)
     };
     let class = if entry.allowed {
         "log-entry"
     } else {
         "log-entry denied"
     };
-    let why = why(entry.basis, for_customer);
-    let customer = entry
-        .customer
-        .as_ref()
-        .map(|customer| view! { <p class="muted">"Client : " {customer.number.clone()} " " {customer.name.clone()}</p> });
-    let source = entry
-        .service
-        .clone()
-        .map(|service| view! { <span class="muted">" · signalé par " {service}</span> });
+    let why = why(locale, entry.basis, for_customer);
+    let customer = entry.customer.as_ref().map(|customer| {
+        let (number, name) = (&customer.number, &customer.name);
+        let text = td_string!(locale, log.access_log.entry.customer, number, name).to_string();
+        view! { <p class="muted">{text}</p> }
+    });
+    let source = entry.service.as_ref().map(|service| {
+        let text = td_string!(locale, log.access_log.entry.reported_by, service).to_string();
+        view! { <span class="muted">" · " {text}</span> }
+    });
+    let id = entry.id;
+    let number = td_string!(locale, log.access_log.entry.number, id).to_string();
     view! {
         <li class=class data-entry=entry.id data-event=entry.event.code()>
             <p class="when">
                 <time datetime=entry.at.to_rfc3339()>{parts::when(entry.at)}</time>
-                " · n° " {entry.id} " · " <span class="outcome">{outcome}</span>
+                " · " {number} " · " <span class="outcome">{outcome}</span>
                 {source}
             </p>
-            <p class="what"><strong>{who(&entry.who)}</strong> " " {what(&entry)}</p>
+            <p class="what"><strong>{who(locale, &entry.who)}</strong> " " {what(locale, &entry)}</p>
             {customer}
-            <p class="why">"Pourquoi : " {why}</p>
+            <p class="why">{t!(i18n, log.access_log.entry.why)} " " {why}</p>
             {entry.detail.clone().map(|detail| view! { <p class="muted detail">{detail}</p> })}
         </li>
     }
 }
 
-fn who(who: &Who) -> String {
+fn who(locale: Locale, who: &Who) -> String {
     match who {
-        Who::You => "Vous".to_owned(),
+        Who::You => td_string!(locale, log.access_log.who.you).to_owned(),
         Who::Customer(label) => format!("{} ({})", label.name, label.number),
         Who::Staff {
             name,
@@ -286,13 +314,13 @@ fn who(who: &Who) -> String {
                 format!("{name}, {function}")
             }
         }
-        Who::System => "Le portail".to_owned(),
-        Who::Unidentified => "Une personne non identifiée".to_owned(),
+        Who::System => td_string!(locale, log.access_log.who.system).to_owned(),
+        Who::Unidentified => td_string!(locale, log.access_log.who.unidentified).to_owned(),
     }
 }
 
 /// What happened, as a sentence that follows the actor's name.
-fn what(entry: &LogEntryView) -> String {
+fn what(locale: Locale, entry: &LogEntryView) -> String {
     let resource = entry
         .resource
         .as_ref()
@@ -303,121 +331,174 @@ fn what(entry: &LogEntryView) -> String {
         .map(|action| format!(" ({})", parts::action_name(action)))
         .unwrap_or_default();
     match entry.event {
-        AuditEvent::CaseOpened => "a ouvert un cas de support".to_owned(),
-        AuditEvent::CaseResolved => "a résolu un cas de support".to_owned(),
-        AuditEvent::RequestOpened => format!("a demandé votre accord pour accéder à{resource}"),
-        AuditEvent::RequestApproved => format!("a accepté la demande d’accès à{resource}"),
-        AuditEvent::RequestDenied => format!("a refusé la demande d’accès à{resource}"),
-        AuditEvent::RequestWithdrawn => format!("a retiré sa demande d’accès à{resource}"),
+        AuditEvent::CaseOpened => td_string!(locale, log.access_log.what.case_opened).to_owned(),
+        AuditEvent::CaseResolved => {
+            td_string!(locale, log.access_log.what.case_resolved).to_owned()
+        }
+        AuditEvent::RequestOpened => {
+            td_string!(locale, log.access_log.what.request_opened, resource).to_string()
+        }
+        AuditEvent::RequestApproved => {
+            td_string!(locale, log.access_log.what.request_approved, resource).to_string()
+        }
+        AuditEvent::RequestDenied => {
+            td_string!(locale, log.access_log.what.request_denied, resource).to_string()
+        }
+        AuditEvent::RequestWithdrawn => {
+            td_string!(locale, log.access_log.what.request_withdrawn, resource).to_string()
+        }
         AuditEvent::RequestExpired => {
-            format!("a clos la demande d’accès à{resource}, restée sans réponse")
+            td_string!(locale, log.access_log.what.request_expired, resource).to_string()
         }
-        AuditEvent::GrantGivenByCustomer => format!("a donné un accès à{resource}"),
+        AuditEvent::GrantGivenByCustomer => {
+            td_string!(locale, log.access_log.what.grant_given, resource).to_string()
+        }
         AuditEvent::GrantRecordedOrally => {
-            format!("a enregistré votre accord oral pour{resource}")
+            td_string!(locale, log.access_log.what.grant_recorded_orally, resource).to_string()
         }
-        AuditEvent::GrantRevoked => format!("a retiré l’accès à{resource}"),
+        AuditEvent::GrantRevoked => {
+            td_string!(locale, log.access_log.what.grant_revoked, resource).to_string()
+        }
         AuditEvent::AccessChecked if entry.allowed => {
-            format!("a obtenu l’accès à{resource}{action}")
+            td_string!(locale, log.access_log.what.access_allowed, resource, action).to_string()
         }
-        AuditEvent::AccessChecked => format!("s’est vu refuser l’accès à{resource}{action}"),
-        AuditEvent::AccessReported => format!("a accédé à{resource}{action}"),
+        AuditEvent::AccessChecked => {
+            td_string!(locale, log.access_log.what.access_denied, resource, action).to_string()
+        }
+        AuditEvent::AccessReported => td_string!(
+            locale,
+            log.access_log.what.access_reported,
+            resource,
+            action
+        )
+        .to_string(),
         AuditEvent::ContactDataViewed => {
-            "a consulté vos coordonnées pour vous identifier".to_owned()
+            td_string!(locale, log.access_log.what.contact_data_viewed).to_owned()
         }
         AuditEvent::DisclosureRecorded => {
-            "a enregistré une communication de vos données ordonnée par un tribunal suisse"
-                .to_owned()
+            td_string!(locale, log.access_log.what.disclosure_recorded).to_owned()
         }
         AuditEvent::MailboxStatsViewed => {
-            format!("a consulté la taille et la liste des dossiers de{resource}")
+            td_string!(locale, log.access_log.what.mailbox_stats_viewed, resource).to_string()
         }
         AuditEvent::MailboxesListed => {
-            "a recherché votre compte et vu la liste de vos boîtes aux lettres (supervision)"
-                .to_owned()
+            td_string!(locale, log.access_log.what.mailboxes_listed).to_owned()
         }
-        AuditEvent::BackupRegistered => format!("a enregistré une sauvegarde de{resource}"),
+        AuditEvent::BackupRegistered => {
+            td_string!(locale, log.access_log.what.backup_registered, resource).to_string()
+        }
         AuditEvent::BackupDestroyed => {
-            format!("a confirmé la destruction d’une sauvegarde de{resource}")
+            td_string!(locale, log.access_log.what.backup_destroyed, resource).to_string()
         }
-        AuditEvent::BackupDestructionOverdue => {
-            format!("a signalé le retard de destruction d’une sauvegarde de{resource}")
+        AuditEvent::BackupDestructionOverdue => td_string!(
+            locale,
+            log.access_log.what.backup_destruction_overdue,
+            resource
+        )
+        .to_string(),
+        AuditEvent::ContractTerminated => {
+            td_string!(locale, log.access_log.what.contract_terminated).to_owned()
         }
-        AuditEvent::ContractTerminated => "a résilié un contrat".to_owned(),
-        AuditEvent::ContractTransferred => "a enregistré le transfert d’un contrat".to_owned(),
+        AuditEvent::ContractTransferred => {
+            td_string!(locale, log.access_log.what.contract_transferred).to_owned()
+        }
         AuditEvent::CharterPublished => {
-            "a publié une nouvelle version de la charte de confidentialité".to_owned()
+            td_string!(locale, log.access_log.what.charter_published).to_owned()
         }
         AuditEvent::CharterAcknowledged => {
-            "a pris connaissance de la charte de confidentialité".to_owned()
+            td_string!(locale, log.access_log.what.charter_acknowledged).to_owned()
         }
         AuditEvent::PersonalDataCorrected => {
-            "a corrigé des données personnelles (téléphone, adresse ou langue)".to_owned()
+            td_string!(locale, log.access_log.what.personal_data_corrected).to_owned()
         }
         AuditEvent::EmailChangeRequested => {
-            "a demandé à changer d’adresse électronique (lien de confirmation envoyé)".to_owned()
+            td_string!(locale, log.access_log.what.email_change_requested).to_owned()
         }
         AuditEvent::DataRequestFiled => {
-            "a déposé une demande au sujet de données personnelles".to_owned()
+            td_string!(locale, log.access_log.what.data_request_filed).to_owned()
         }
         AuditEvent::DataRequestAnswered => {
-            "a répondu à une demande au sujet de données personnelles".to_owned()
+            td_string!(locale, log.access_log.what.data_request_answered).to_owned()
         }
-        AuditEvent::Account(kind) => account_event(kind).to_owned(),
+        AuditEvent::Account(kind) => account_event(locale, kind).to_owned(),
     }
 }
 
-fn account_event(kind: SecurityEventKind) -> &'static str {
+fn account_event(locale: Locale, kind: SecurityEventKind) -> &'static str {
     use SecurityEventKind as Kind;
     match kind {
-        Kind::LoginSucceeded => "s’est connecté·e",
-        Kind::LoginFailed => "a échoué à se connecter",
-        Kind::LoginThrottled => "a été ralenti·e après trop d’essais de connexion",
-        Kind::Logout => "s’est déconnecté·e",
-        Kind::SecondFactorSucceeded => "a validé la vérification en deux étapes",
-        Kind::SecondFactorFailed => "a échoué à la vérification en deux étapes",
-        Kind::SecondFactorEnrolled => "a activé la vérification en deux étapes",
-        Kind::SecondFactorDisabled => "a désactivé la vérification en deux étapes",
-        Kind::RecoveryCodeUsed => "a utilisé un code de secours",
-        Kind::PasswordChanged => "a changé le mot de passe",
-        Kind::PasswordResetRequested => "a demandé la réinitialisation du mot de passe",
-        Kind::PasswordResetCompleted => "a réinitialisé le mot de passe",
-        Kind::EmailChanged => "a changé l’adresse e-mail",
-        Kind::SessionEnded => "a mis fin à une session",
-        Kind::AuthorizationRefused => "s’est vu refuser une page ou une action",
-        Kind::AccountCreated => "a créé le compte",
-        Kind::AccountDisabled => "a désactivé le compte",
-    }
-}
-
-fn deny_rule(rule: DenyRule) -> &'static str {
-    match rule {
-        DenyRule::NoStaffRole => "cette personne n’a aucun rôle dans le personnel",
-        DenyRule::NotOperationalStaff => "cette fonction n’accède jamais aux données des clients",
-        DenyRule::SnapshotsAreForSysadmins => {
-            "les sauvegardes sont réservées aux administrateurs système"
+        Kind::LoginSucceeded => td_string!(locale, log.access_log.account.login_succeeded),
+        Kind::LoginFailed => td_string!(locale, log.access_log.account.login_failed),
+        Kind::LoginThrottled => td_string!(locale, log.access_log.account.login_throttled),
+        Kind::Logout => td_string!(locale, log.access_log.account.logout),
+        Kind::SecondFactorSucceeded => {
+            td_string!(locale, log.access_log.account.second_factor_succeeded)
         }
-        DenyRule::NoActiveGrant => "aucun accord de votre part n’est en cours pour cet accès",
+        Kind::SecondFactorFailed => td_string!(locale, log.access_log.account.second_factor_failed),
+        Kind::SecondFactorEnrolled => {
+            td_string!(locale, log.access_log.account.second_factor_enrolled)
+        }
+        Kind::SecondFactorDisabled => {
+            td_string!(locale, log.access_log.account.second_factor_disabled)
+        }
+        Kind::RecoveryCodeUsed => td_string!(locale, log.access_log.account.recovery_code_used),
+        Kind::PasswordChanged => td_string!(locale, log.access_log.account.password_changed),
+        Kind::PasswordResetRequested => {
+            td_string!(locale, log.access_log.account.password_reset_requested)
+        }
+        Kind::PasswordResetCompleted => {
+            td_string!(locale, log.access_log.account.password_reset_completed)
+        }
+        Kind::EmailChanged => td_string!(locale, log.access_log.account.email_changed),
+        Kind::SessionEnded => td_string!(locale, log.access_log.account.session_ended),
+        Kind::AuthorizationRefused => {
+            td_string!(locale, log.access_log.account.authorization_refused)
+        }
+        Kind::AccountCreated => td_string!(locale, log.access_log.account.account_created),
+        Kind::AccountDisabled => td_string!(locale, log.access_log.account.account_disabled),
     }
 }
 
-fn why(basis: LogBasis, for_customer: bool) -> AnyView {
+fn deny_rule(locale: Locale, rule: DenyRule) -> &'static str {
+    match rule {
+        DenyRule::NoStaffRole => td_string!(locale, log.access_log.deny.no_staff_role),
+        DenyRule::NotOperationalStaff => {
+            td_string!(locale, log.access_log.deny.not_operational_staff)
+        }
+        DenyRule::SnapshotsAreForSysadmins => {
+            td_string!(locale, log.access_log.deny.snapshots_are_for_sysadmins)
+        }
+        DenyRule::NoActiveGrant => td_string!(locale, log.access_log.deny.no_active_grant),
+    }
+}
+
+fn why(locale: Locale, basis: LogBasis, for_customer: bool) -> AnyView {
     match basis {
         LogBasis::Grant(id) if for_customer => {
             // Active and ended grants alike are listed on the consents page, each under its own anchor.
             let href = format!("/account/consents#grant-{id}");
-            view! { <span>"votre accord n° " <a href=href>{id.to_string()}</a></span> }.into_any()
+            let label = td_string!(locale, log.access_log.why.your_grant);
+            view! { <span>{label} " " <a href=href>{id.to_string()}</a></span> }.into_any()
         }
-        LogBasis::Grant(id) => format!("accord n° {id}").into_any(),
+        LogBasis::Grant(id) => td_string!(locale, log.access_log.why.grant, id)
+            .to_string()
+            .into_any(),
         LogBasis::TechnicalOperation => {
-            "opération technique sur l’espace web, permise par la charte (§4.1)".into_any()
+            td_string!(locale, log.access_log.why.technical_operation).into_any()
         }
-        LogBasis::TheCustomer => "à votre initiative".into_any(),
-        LogBasis::StaffRole => "dans le cadre de sa fonction".into_any(),
-        LogBasis::Refused(rule) => format!("refusé : {}", deny_rule(rule)).into_any(),
-        LogBasis::CourtOrder(id) => {
-            format!("décision d’un tribunal suisse (registre n° {id}, charte §3)").into_any()
+        LogBasis::TheCustomer => td_string!(locale, log.access_log.why.the_customer).into_any(),
+        LogBasis::StaffRole => td_string!(locale, log.access_log.why.staff_role).into_any(),
+        LogBasis::Refused(rule) => {
+            let rule = deny_rule(locale, rule);
+            td_string!(locale, log.access_log.why.refused, rule)
+                .to_string()
+                .into_any()
         }
-        LogBasis::AccountSecurity => "sécurité de votre compte".into_any(),
+        LogBasis::CourtOrder(id) => td_string!(locale, log.access_log.why.court_order, id)
+            .to_string()
+            .into_any(),
+        LogBasis::AccountSecurity => {
+            td_string!(locale, log.access_log.why.account_security).into_any()
+        }
     }
 }

@@ -6,64 +6,60 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{list_my_backups, list_overdue_destructions, BackupView};
+use crate::i18n::*;
 use crate::ui::consent_parts::when;
-
-/// Every text of these screens, in one place (French; English comes with the i18n issue).
-mod text {
-    pub const TITLE: &str = "Mes sauvegardes";
-    pub const LEAD: &str = "Nous sauvegardons vos données et détruisons chaque sauvegarde 7 jours après l’avoir faite, \
-        y compris après la résiliation d’un contrat (charte §6). Voici chacune d’elles.";
-    pub const NONE: &str = "Aucune sauvegarde de vos données n’est enregistrée.";
-    pub const COPY_OF: &str = "Copie de";
-    pub const CONTRACT: &str = "Contrat";
-    pub const TAKEN: &str = "Faite le";
-    pub const DUE: &str = "Destruction prévue le";
-    pub const STATE: &str = "État";
-    pub const TERMINATED: &str = "résilié le";
-    pub const DESTROYED: &str = "détruite le";
-    pub const DUE_NOW: &str = "destruction en cours";
-    pub const OVERDUE: &str = "destruction en retard : nos équipes sont alertées";
-    pub const DESTROYED_IN: &str = "détruite dans";
-    pub const OVERDUE_TITLE: &str = "Destructions de sauvegardes en retard";
-    pub const OVERDUE_NONE: &str = "Aucune destruction en retard.";
-    pub const OVERDUE_LEAD: &str = "Sauvegardes dont le système de sauvegarde n’a pas confirmé la destruction dans le délai de grâce.";
-}
+use crate::ui::forms::ErrorText;
+use crate::ui::locale::current_locale;
 
 /// A snapshot's content as people read it.
 pub fn holds_label(holds: &str) -> String {
+    let locale = current_locale();
     match holds.split_once(':') {
-        Some(("web-space", domain)) => format!("hébergement web {domain}"),
-        Some(("backup-space", name)) => format!("espace de backup {name}"),
-        Some(("mailbox", address)) => format!("boîte mail {address}"),
+        Some(("web-space", domain)) => {
+            td_string!(locale, log.backups.holds.web_space, domain).to_string()
+        }
+        Some(("backup-space", name)) => {
+            td_string!(locale, log.backups.holds.backup_space, name).to_string()
+        }
+        Some(("mailbox", address)) => {
+            td_string!(locale, log.backups.holds.mailbox, address).to_string()
+        }
         _ => holds.to_owned(),
     }
 }
 
-fn state(snapshot: &BackupView) -> String {
+fn state(locale: Locale, snapshot: &BackupView) -> String {
     match (snapshot.destroyed_at, &snapshot.countdown) {
-        (Some(at), _) => format!("{} {}", text::DESTROYED, when(at)),
-        (None, Some(left)) => format!("{} {left}", text::DESTROYED_IN),
-        (None, None) if snapshot.overdue_flagged_at.is_some() => text::OVERDUE.to_owned(),
-        (None, None) => text::DUE_NOW.to_owned(),
+        (Some(at), _) => {
+            let date = when(at);
+            td_string!(locale, log.backups.destroyed, date).to_string()
+        }
+        // The server words the time left (in French for now).
+        (None, Some(left)) => td_string!(locale, log.backups.destroyed_in, left).to_string(),
+        (None, None) if snapshot.overdue_flagged_at.is_some() => {
+            td_string!(locale, log.backups.overdue).to_owned()
+        }
+        (None, None) => td_string!(locale, log.backups.due_now).to_owned(),
     }
 }
 
 #[component]
 pub fn BackupsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let mine = Resource::new(|| (), |_| list_my_backups());
     view! {
-        <Title text=text::TITLE/>
-        <h1>{text::TITLE}</h1>
-        <p class="lead">{text::LEAD}</p>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Title text=move || t_string!(i18n, log.backups.title)/>
+        <h1>{t!(i18n, log.backups.title)}</h1>
+        <p class="lead">{t!(i18n, log.backups.lead)}</p>
+        <Suspense fallback=move || view! { <p>{t!(i18n, log.loading)}</p> }>
             {move || {
                 mine.get()
                     .map(|result| match result {
                         Ok(mine) if mine.snapshots.is_empty() => {
-                            view! { <p class="muted" id="backups">{text::NONE}</p> }.into_any()
+                            view! { <p class="muted" id="backups">{t!(i18n, log.backups.none)}</p> }.into_any()
                         }
                         Ok(mine) => view! { <BackupTable snapshots=mine.snapshots show_customer=false/> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
@@ -72,23 +68,25 @@ pub fn BackupsPage() -> impl IntoView {
 
 #[component]
 fn BackupTable(snapshots: Vec<BackupView>, show_customer: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     view! {
         <table class="table" id="backups">
             <thead>
                 <tr>
-                    {show_customer.then(|| view! { <th scope="col">"Client"</th> })}
-                    <th scope="col">{text::COPY_OF}</th>
-                    <th scope="col">{text::CONTRACT}</th>
-                    <th scope="col">{text::TAKEN}</th>
-                    <th scope="col">{text::DUE}</th>
-                    <th scope="col">{text::STATE}</th>
+                    {show_customer.then(|| view! { <th scope="col">{t!(i18n, log.backups.customer)}</th> })}
+                    <th scope="col">{t!(i18n, log.backups.copy_of)}</th>
+                    <th scope="col">{t!(i18n, log.backups.contract)}</th>
+                    <th scope="col">{t!(i18n, log.backups.taken)}</th>
+                    <th scope="col">{t!(i18n, log.backups.due)}</th>
+                    <th scope="col">{t!(i18n, log.backups.state)}</th>
                 </tr>
             </thead>
             <tbody>
                 {snapshots
                     .into_iter()
                     .map(|snapshot| {
-                        let state_text = state(&snapshot);
+                        let state_text = state(locale, &snapshot);
                         let class = if snapshot.destroyed_at.is_some() {
                             "backup destroyed"
                         } else if snapshot.overdue_flagged_at.is_some() {
@@ -97,7 +95,10 @@ fn BackupTable(snapshots: Vec<BackupView>, show_customer: bool) -> impl IntoView
                             "backup"
                         };
                         let contract = match snapshot.contract_terminated_at {
-                            Some(at) => format!("{} ({} {})", snapshot.contract, text::TERMINATED, when(at)),
+                            Some(at) => {
+                                let (contract, date) = (&snapshot.contract, when(at));
+                                td_string!(locale, log.backups.contract_terminated, contract, date).to_string()
+                            }
                             None => snapshot.contract.clone(),
                         };
                         view! {
@@ -120,17 +121,18 @@ fn BackupTable(snapshots: Vec<BackupView>, show_customer: bool) -> impl IntoView
 /// For the staff dashboard: what the backup system has not confirmed destroyed in time.
 #[component]
 pub fn OverdueDestructions() -> impl IntoView {
+    let i18n = use_i18n();
     let overdue = Resource::new(|| (), |_| list_overdue_destructions());
     view! {
         <section aria-labelledby="overdue-heading" id="overdue-destructions">
-            <h2 id="overdue-heading">{text::OVERDUE_TITLE}</h2>
-            <p class="muted">{text::OVERDUE_LEAD}</p>
+            <h2 id="overdue-heading">{t!(i18n, log.backups.overdue_title)}</h2>
+            <p class="muted">{t!(i18n, log.backups.overdue_lead)}</p>
             <Suspense fallback=|| ()>
                 {move || {
                     overdue.get().map(|result| match result {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{text::OVERDUE_NONE}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, log.backups.overdue_none)}</p> }.into_any(),
                         Ok(list) => view! { <BackupTable snapshots=list show_customer=true/> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
                 }}
             </Suspense>

@@ -6,44 +6,50 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use crate::api::{list_my_messages, IncidentView, MessageView, SetMailPreferences};
+use crate::i18n::*;
 use crate::ui::consent_parts::{action_error, returned_error, when, DoneNotice};
 use crate::ui::forms::{ErrorSummary, ErrorText};
+use crate::ui::locale::current_locale;
 
 pub fn kind_name(kind: &str) -> &'static str {
+    let locale = current_locale();
     match kind {
-        "incident" => "Incident",
-        "new-service" => "Nouveau service",
-        "terms-change" => "Changement de la charte",
-        "consent" => "Consentement",
-        "account-security" => "Sécurité du compte",
-        _ => "Autre",
+        "incident" => td_string!(locale, log.messages.kind.incident),
+        "new-service" => td_string!(locale, log.messages.kind.new_service),
+        "terms-change" => td_string!(locale, log.messages.kind.terms_change),
+        "consent" => td_string!(locale, log.messages.kind.consent),
+        "account-security" => td_string!(locale, log.messages.kind.account_security),
+        _ => td_string!(locale, log.messages.kind.other),
     }
 }
 
 fn status_name(status: &str) -> &'static str {
+    let locale = current_locale();
     match status {
-        "sent" => "envoyé",
-        "queued" => "en cours d’envoi",
-        "dead" => "non distribuable",
-        _ => "inconnu",
+        "sent" => td_string!(locale, log.messages.status.sent),
+        "queued" => td_string!(locale, log.messages.status.queued),
+        "dead" => td_string!(locale, log.messages.status.dead),
+        _ => td_string!(locale, log.messages.status.unknown),
     }
 }
 
 pub fn service_name(kind: &str) -> &'static str {
+    let locale = current_locale();
     match kind {
-        "web-space" => "hébergement web",
-        "backup-space" => "espace de backup",
-        "mailbox" => "boîtes mail",
-        _ => "autre service",
+        "web-space" => td_string!(locale, log.messages.service.web_space),
+        "backup-space" => td_string!(locale, log.messages.service.backup_space),
+        "mailbox" => td_string!(locale, log.messages.service.mailbox),
+        _ => td_string!(locale, log.messages.service.other),
     }
 }
 
 fn done_text(flag: &str) -> Option<&'static str> {
-    (flag == "preferences").then_some("Vos préférences sont enregistrées.")
+    (flag == "preferences").then(|| td_string!(current_locale(), log.messages.preferences_saved))
 }
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
+    let i18n = use_i18n();
     let save = ServerAction::<SetMailPreferences>::new();
     let location = use_location();
     let mine = Resource::new(
@@ -51,15 +57,12 @@ pub fn MessagesPage() -> impl IntoView {
         |_| list_my_messages(),
     );
     view! {
-        <Title text="Mes messages"/>
-        <h1>"Mes messages"</h1>
-        <p class="lead">
-            "Nous ne vous écrivons qu’au sujet d’incidents qui vous concernent, de nouveaux services et de changements de notre charte, "
-            "ainsi que pour vos demandes de consentement et la sécurité de votre compte. Voici chaque message que nous vous avons adressé."
-        </p>
+        <Title text=move || t_string!(i18n, log.messages.title)/>
+        <h1>{t!(i18n, log.messages.title)}</h1>
+        <p class="lead">{t!(i18n, log.messages.lead)}</p>
         <DoneNotice text=done_text/>
         <ErrorSummary error=returned_error()/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, log.loading)}</p> }>
             {move || {
                 mine.get()
                     .map(|result| match result {
@@ -67,7 +70,7 @@ pub fn MessagesPage() -> impl IntoView {
                             view! {
                                 <Incidents incidents=mine.incidents/>
                                 <section aria-labelledby="preferences-heading">
-                                    <h2 id="preferences-heading">"Ce que vous recevez"</h2>
+                                    <h2 id="preferences-heading">{t!(i18n, log.messages.preferences_heading)}</h2>
                                     <ActionForm action=save attr:class="form" attr:id="preferences-form">
                                         <ErrorSummary error=action_error(save.value())/>
                                         <div class="field checkbox">
@@ -78,12 +81,10 @@ pub fn MessagesPage() -> impl IntoView {
                                                 value="on"
                                                 checked=mine.new_service_announcements
                                             />
-                                            <label for="field-new_service">"Annonces de nouveaux services"</label>
+                                            <label for="field-new_service">{t!(i18n, log.messages.new_service_announcements)}</label>
                                         </div>
-                                        <p class="hint">
-                                            "Les avis d’incident et de changement de la charte vous sont toujours envoyés : ils ne peuvent pas être désactivés."
-                                        </p>
-                                        <button type="submit" class="button">"Enregistrer"</button>
+                                        <p class="hint">{t!(i18n, log.messages.always_sent)}</p>
+                                        <button type="submit" class="button">{t!(i18n, log.messages.save)}</button>
                                     </ActionForm>
                                 </section>
                                 <Ledger messages=mine.messages/>
@@ -100,10 +101,12 @@ pub fn MessagesPage() -> impl IntoView {
 /// The incidents that concern the customer, as a notice at the top of their messages and their account page.
 #[component]
 pub fn Incidents(incidents: Vec<IncidentView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     (!incidents.is_empty()).then(|| {
         view! {
             <section class="incident-notices" aria-labelledby="incidents-heading" id="my-incidents">
-                <h2 id="incidents-heading">"Incidents qui vous concernent"</h2>
+                <h2 id="incidents-heading">{t!(i18n, log.messages.incidents_heading)}</h2>
                 {incidents
                     .into_iter()
                     .map(|incident| {
@@ -113,13 +116,15 @@ pub fn Incidents(incidents: Vec<IncidentView>) -> impl IntoView {
                             .map(|kind| service_name(kind))
                             .collect::<Vec<_>>()
                             .join(", ");
+                        let date = when(incident.declared_at);
+                        let declared = td_string!(locale, log.messages.declared, date).to_string();
                         view! {
                             <article class="card incident" data-incident=incident.id.to_string()>
                                 <h3>{incident.title}</h3>
-                                <p class="muted">"Déclaré le " {when(incident.declared_at)} " · " {services}</p>
-                                <h4>"Ce qui s’est passé"</h4>
+                                <p class="muted">{declared} " · " {services}</p>
+                                <h4>{t!(i18n, log.messages.what_happened)}</h4>
                                 <p class="prewrap">{incident.what_happened}</p>
-                                <h4>"Ce que cela signifie pour vous"</h4>
+                                <h4>{t!(i18n, log.messages.what_it_means)}</h4>
                                 <p class="prewrap">{incident.what_it_means}</p>
                             </article>
                         }
@@ -132,11 +137,13 @@ pub fn Incidents(incidents: Vec<IncidentView>) -> impl IntoView {
 
 #[component]
 fn Ledger(messages: Vec<MessageView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     view! {
         <section aria-labelledby="ledger-heading">
-            <h2 id="ledger-heading">"Tous les messages"</h2>
+            <h2 id="ledger-heading">{t!(i18n, log.messages.ledger_heading)}</h2>
             {if messages.is_empty() {
-                view! { <p class="muted" id="messages-ledger">"Aucun message pour l’instant."</p> }.into_any()
+                view! { <p class="muted" id="messages-ledger">{t!(i18n, log.messages.no_messages)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="cards" id="messages-ledger">
@@ -145,7 +152,10 @@ fn Ledger(messages: Vec<MessageView>) -> impl IntoView {
                             .map(|message| {
                                 let sent = message
                                     .sent_at
-                                    .map(|at| format!(" · envoyé le {}", when(at)))
+                                    .map(|at| {
+                                        let date = when(at);
+                                        format!(" · {}", td_string!(locale, log.messages.sent_on, date))
+                                    })
                                     .unwrap_or_default();
                                 view! {
                                     <li class="card message" data-kind=message.kind.clone() data-status=message.status.clone()>
@@ -159,7 +169,7 @@ fn Ledger(messages: Vec<MessageView>) -> impl IntoView {
                                             .map(|body| {
                                                 view! {
                                                     <details>
-                                                        <summary>"Lire le message"</summary>
+                                                        <summary>{t!(i18n, log.messages.read)}</summary>
                                                         <p class="prewrap">{body}</p>
                                                     </details>
                                                 }
