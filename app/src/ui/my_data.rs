@@ -10,112 +10,78 @@ use crate::api::{
     get_my_data, ConfirmEmailChange, ContractSummary, CorrectMyData, DataRequestView,
     EditableValues, FieldView, FileDataRequest, RequestEmailChange,
 };
+use crate::domain::my_data::PersonalField;
+use crate::i18n::*;
 use crate::ui::consent_parts::{
     action_error, returned_error, when, Choice, DoneNotice, Input, TextArea,
 };
-use crate::ui::forms::{form_error, ErrorSummary};
+use crate::ui::forms::{form_error, ErrorSummary, ErrorText};
+use crate::ui::locale::current_locale;
 use crate::ui::messages::service_name;
 
-/// The page's words, in one place.
-mod text {
-    pub const TITLE: &str = "Mes données";
-    pub const LEAD: &str = "Voici toutes les données personnelles que nous conservons à votre sujet, à quoi chacune sert selon notre charte de confidentialité (§1 et §3), et quand elle a changé pour la dernière fois.";
-    pub const FIELDS: &str = "Vos données personnelles";
-    pub const USED_FOR: &str = "Sert à";
-    pub const LAST_CHANGE: &str = "Dernière modification";
-    pub const NEVER_CHANGED: &str = "inchangée depuis la création de votre compte le ";
-    pub const BY_YOU: &str = "par vous";
-    pub const BY_SYSTEM: &str = "par nos outils d’administration";
-    pub const BY_SUPPORT: &str = "par ";
-    pub const SUPPORT_ONLY: &str = "Modifiable par notre support, après vous avoir identifié : nom, prénom, entreprise et numéro de client identifient le titulaire du contrat.";
-    pub const EMPTY: &str = "non renseigné";
-    pub const CONTRACTS: &str = "Vos contrats et leurs services";
-    pub const NO_CONTRACTS: &str = "Aucun contrat.";
-    pub const TRANSFERRED_AWAY: &str = " (transféré à une autre entité)";
-    pub const TERMINATED: &str = "résilié le ";
-    pub const STARTED: &str = "depuis le ";
-    pub const TRANSFER: &str = "Transfert";
-    pub const CORRECT: &str = "Corriger mes coordonnées";
-    pub const CORRECT_HINT: &str = "Vous pouvez corriger vous-même vos numéros de téléphone, votre adresse postale et votre langue.";
-    pub const PHONE_HINT: &str = "Par exemple 021 555 01 23 ; sans indicatif, un numéro suisse. Laissez vide pour l’effacer.";
-    pub const SAVE: &str = "Enregistrer les corrections";
-    pub const EMAIL: &str = "Changer d’adresse électronique";
-    pub const EMAIL_HINT: &str = "Nous envoyons un lien à la nouvelle adresse ; elle ne remplace l’actuelle (aussi votre adresse de connexion) qu’une fois ce lien ouvert.";
-    pub const PENDING: &str = "En attente de confirmation : ";
-    pub const PENDING_UNTIL: &str = ", lien valable jusqu’au ";
-    pub const SEND_LINK: &str = "Envoyer le lien de confirmation";
-    pub const EXPORT: &str = "Tout ce que nous conservons à votre sujet";
-    pub const EXPORT_TEXT: &str = "Vos données, contrats, consentements et accès accordés, votre journal des accès, vos messages, vos prises de connaissance de la charte, vos demandes et vos sauvegardes, en un seul document.";
-    pub const EXPORT_HTML: &str = "Lire l’export complet";
-    pub const EXPORT_JSON: &str = "Télécharger en JSON (lisible par machine)";
-    pub const REQUESTS: &str = "Demande au sujet de mes données";
-    pub const REQUESTS_HINT: &str =
-        "Nous répondons dans les 30 jours (loi fédérale sur la protection des données).";
-    pub const KIND: &str = "Type de demande";
-    pub const BODY: &str = "Votre demande";
-    pub const FILE: &str = "Envoyer la demande";
-    pub const MY_REQUESTS: &str = "Mes demandes";
-    pub const NO_REQUESTS: &str = "Aucune demande pour l’instant.";
-    pub const FILED: &str = "Déposée le ";
-    pub const DUE: &str = "réponse due le ";
-    pub const ANSWERED: &str = "Répondue le ";
-    pub const CONFIRM_TITLE: &str = "Confirmer ma nouvelle adresse";
-    pub const CONFIRM_TEXT: &str = "Confirmez pour que cette adresse remplace l’actuelle, y compris pour vous connecter. L’ancienne adresse en sera informée.";
-    pub const CONFIRM: &str = "Confirmer la nouvelle adresse";
-
-    pub fn done(flag: &str) -> Option<&'static str> {
-        match flag {
-            "corrected" => Some("Vos corrections sont enregistrées."),
-            "unchanged" => {
-                Some("Rien n’a changé : les valeurs envoyées sont celles que nous avions.")
-            }
-            "email-link-sent" => {
-                Some("Un lien de confirmation a été envoyé à la nouvelle adresse.")
-            }
-            "email-changed" => Some("Votre nouvelle adresse électronique est enregistrée."),
-            "request-filed" => {
-                Some("Votre demande est enregistrée ; nous y répondrons dans les 30 jours.")
-            }
-            _ => None,
-        }
+fn done(flag: &str) -> Option<&'static str> {
+    let locale = current_locale();
+    match flag {
+        "corrected" => Some(td_string!(locale, data.done.corrected)),
+        "unchanged" => Some(td_string!(locale, data.done.unchanged)),
+        "email-link-sent" => Some(td_string!(locale, data.done.email_link_sent)),
+        "email-changed" => Some(td_string!(locale, data.done.email_changed)),
+        "request-filed" => Some(td_string!(locale, data.done.request_filed)),
+        _ => None,
     }
+}
 
-    pub fn days_left(days: i64) -> String {
-        match days {
-            d if d < 0 => format!("en retard de {} j", -d),
-            0 => "dernier jour".to_owned(),
-            1 => "1 jour restant".to_owned(),
-            d => format!("{d} jours restants"),
+fn days_left(locale: Locale, days: i64) -> String {
+    match days {
+        d if d < 0 => {
+            let days = -d;
+            td_string!(locale, data.requests.overdue, days).to_string()
         }
+        0 => td_string!(locale, data.requests.last_day).to_owned(),
+        1 => td_string!(locale, data.requests.one_day_left).to_owned(),
+        days => td_string!(locale, data.requests.days_left, days).to_string(),
     }
 }
 
 pub fn request_kind_name(kind: &str) -> &'static str {
+    let locale = current_locale();
     match kind {
-        "access" => "Accès à mes données",
-        "correction" => "Rectification",
-        "erasure" => "Effacement",
-        "question" => "Question",
-        _ => "Autre",
+        "access" => td_string!(locale, data.requests.kinds.access),
+        "correction" => td_string!(locale, data.requests.kinds.correction),
+        "erasure" => td_string!(locale, data.requests.kinds.erasure),
+        "question" => td_string!(locale, data.requests.kinds.question),
+        _ => td_string!(locale, data.requests.kinds.other),
     }
 }
 
-fn field_label(field: &str) -> &'static str {
-    crate::domain::my_data::PersonalField::parse(field)
-        .map(|field| field.label_fr())
-        .unwrap_or("Autre")
+fn field_label(locale: Locale, field: &str) -> &'static str {
+    match PersonalField::parse(field) {
+        Ok(PersonalField::LastName) => td_string!(locale, data.fields.label.last_name),
+        Ok(PersonalField::FirstName) => td_string!(locale, data.fields.label.first_name),
+        Ok(PersonalField::Phone) => td_string!(locale, data.fields.label.phone),
+        Ok(PersonalField::Mobile) => td_string!(locale, data.fields.label.mobile),
+        Ok(PersonalField::Email) => td_string!(locale, data.fields.label.email),
+        Ok(PersonalField::PostalAddress) => td_string!(locale, data.fields.label.postal_address),
+        Ok(PersonalField::Language) => td_string!(locale, data.fields.label.language),
+        Ok(PersonalField::Company) => td_string!(locale, data.fields.label.company),
+        Ok(PersonalField::CustomerNumber) => {
+            td_string!(locale, data.fields.label.customer_number)
+        }
+        Err(_) => td_string!(locale, data.fields.label.other),
+    }
 }
 
-fn language_name(code: &str) -> &'static str {
+fn language_name(locale: Locale, code: &str) -> &'static str {
     match code {
-        "fr" => "français",
-        "en" => "anglais",
-        _ => "autre",
+        "fr" => td_string!(locale, data.language.fr),
+        "en" => td_string!(locale, data.language.en),
+        _ => td_string!(locale, data.language.other),
     }
 }
 
 #[component]
 pub fn MyDataPage() -> impl IntoView {
+    let i18n = use_i18n();
     let correct = ServerAction::<CorrectMyData>::new();
     let email = ServerAction::<RequestEmailChange>::new();
     let file = ServerAction::<FileDataRequest>::new();
@@ -132,12 +98,12 @@ pub fn MyDataPage() -> impl IntoView {
         |_| get_my_data(),
     );
     view! {
-        <Title text=text::TITLE/>
-        <h1>{text::TITLE}</h1>
-        <p class="lead">{text::LEAD}</p>
-        <DoneNotice text=text::done/>
+        <Title text=move || t_string!(i18n, data.title)/>
+        <h1>{t!(i18n, data.title)}</h1>
+        <p class="lead">{t!(i18n, data.lead)}</p>
+        <DoneNotice text=done/>
         <ErrorSummary error=returned_error()/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, data.loading)}</p> }>
             {move || {
                 data.get()
                     .map(|result| match result {
@@ -147,37 +113,38 @@ pub fn MyDataPage() -> impl IntoView {
                                 <Fields fields=data.fields created=created/>
                                 <Contracts contracts=data.contracts/>
                                 <section aria-labelledby="correct-heading" id="correct">
-                                    <h2 id="correct-heading">{text::CORRECT}</h2>
-                                    <p class="hint">{text::CORRECT_HINT}</p>
+                                    <h2 id="correct-heading">{t!(i18n, data.correct.heading)}</h2>
+                                    <p class="hint">{t!(i18n, data.correct.hint)}</p>
                                     <CorrectionForm action=correct values=data.editable/>
                                 </section>
                                 <section aria-labelledby="email-heading" id="email">
-                                    <h2 id="email-heading">{text::EMAIL}</h2>
-                                    <p class="hint">{text::EMAIL_HINT}</p>
+                                    <h2 id="email-heading">{t!(i18n, data.email.heading)}</h2>
+                                    <p class="hint">{t!(i18n, data.email.hint)}</p>
                                     {data
                                         .pending_email
                                         .map(|(address, until)| {
+                                            let until = when(until);
                                             view! {
                                                 <p class="notice" id="pending-email">
-                                                    {text::PENDING} <strong>{address}</strong> {text::PENDING_UNTIL} {when(until)}
+                                                    {t!(i18n, data.email.pending, <strong> = <strong/>, address, until)}
                                                 </p>
                                             }
                                         })}
                                     <EmailForm action=email/>
                                 </section>
                                 <section aria-labelledby="export-heading" id="export">
-                                    <h2 id="export-heading">{text::EXPORT}</h2>
-                                    <p>{text::EXPORT_TEXT}</p>
+                                    <h2 id="export-heading">{t!(i18n, data.export.heading)}</h2>
+                                    <p>{t!(i18n, data.export.text)}</p>
                                     <ul class="link-list">
-                                        <li><a href="/account/data/export" id="export-html" rel="external">{text::EXPORT_HTML}</a></li>
-                                        <li><a href="/account/data/export.json" id="export-json" rel="external" download="my-data.json">{text::EXPORT_JSON}</a></li>
+                                        <li><a href="/account/data/export" id="export-html" rel="external">{t!(i18n, data.export.html)}</a></li>
+                                        <li><a href="/account/data/export.json" id="export-json" rel="external" download="my-data.json">{t!(i18n, data.export.json)}</a></li>
                                     </ul>
                                 </section>
                                 <Requests action=file requests=data.requests/>
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
@@ -186,44 +153,52 @@ pub fn MyDataPage() -> impl IntoView {
 
 #[component]
 fn Fields(fields: Vec<FieldView>, created: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     view! {
         <section aria-labelledby="fields-heading">
-            <h2 id="fields-heading">{text::FIELDS}</h2>
-            <p class="hint">{text::SUPPORT_ONLY}</p>
+            <h2 id="fields-heading">{t!(i18n, data.fields.heading)}</h2>
+            <p class="hint">{t!(i18n, data.fields.support_only)}</p>
             <dl class="personal-fields" id="personal-fields">
                 {fields
                     .into_iter()
                     .map(|field| {
                         let value = match (field.field.as_str(), field.value) {
-                            ("language", Some(code)) => language_name(&code).to_owned(),
+                            ("language", Some(code)) => language_name(locale, &code).to_owned(),
                             (_, Some(value)) => value,
-                            (_, None) => text::EMPTY.to_owned(),
+                            (_, None) => td_string!(locale, data.fields.empty).to_owned(),
                         };
-                        let changed = match (field.last_changed_at, field.last_changed_by) {
+                        let change = match (field.last_changed_at, field.last_changed_by) {
                             (Some(at), by) => {
                                 let by = match by.as_deref() {
-                                    Some("you") => text::BY_YOU.to_owned(),
-                                    Some("system") | None => text::BY_SYSTEM.to_owned(),
-                                    Some(name) => format!("{}{name}", text::BY_SUPPORT),
+                                    Some("you") => td_string!(locale, data.fields.by_you).to_owned(),
+                                    Some("system") | None => {
+                                        td_string!(locale, data.fields.by_system).to_owned()
+                                    }
+                                    Some(name) => td_string!(locale, data.fields.by_support, name).to_string(),
                                 };
                                 format!("{} {by}", when(at))
                             }
-                            (None, _) => format!("{}{created}", text::NEVER_CHANGED),
+                            (None, _) => {
+                                td_string!(locale, data.fields.never_changed, created = &created)
+                                    .to_string()
+                            }
                         };
                         let purposes = field
                             .purposes
                             .iter()
                             .map(|purpose| format!("{} ({})", purpose.charter_words, purpose.clause))
                             .collect::<Vec<_>>();
+                        let change = td_string!(locale, data.fields.last_change, change).to_string();
                         view! {
                             <div class="personal-field" data-field=field.field.clone()>
-                                <dt>{field_label(&field.field)}</dt>
+                                <dt>{field_label(locale, &field.field)}</dt>
                                 <dd class="value">{value}</dd>
                                 <dd class="purposes">
-                                    {text::USED_FOR} " : "
+                                    {t!(i18n, data.fields.used_for)} " "
                                     <ul>{purposes.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                                 </dd>
-                                <dd class="muted changed">{text::LAST_CHANGE} " : " {changed}</dd>
+                                <dd class="muted changed">{change}</dd>
                             </div>
                         }
                     })
@@ -235,11 +210,13 @@ fn Fields(fields: Vec<FieldView>, created: String) -> impl IntoView {
 
 #[component]
 fn Contracts(contracts: Vec<ContractSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     view! {
         <section aria-labelledby="contracts-heading" id="contracts">
-            <h2 id="contracts-heading">{text::CONTRACTS}</h2>
+            <h2 id="contracts-heading">{t!(i18n, data.contracts.heading)}</h2>
             {if contracts.is_empty() {
-                view! { <p class="muted">{text::NO_CONTRACTS}</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, data.contracts.none)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="cards">
@@ -247,24 +224,36 @@ fn Contracts(contracts: Vec<ContractSummary>) -> impl IntoView {
                             .into_iter()
                             .map(|contract| {
                                 let state = match contract.terminated_at {
-                                    Some(at) => format!("{}{}", text::TERMINATED, when(at)),
-                                    None => format!("{}{}", text::STARTED, when(contract.started_at)),
+                                    Some(at) => {
+                                        let at = when(at);
+                                        td_string!(locale, data.contracts.terminated, at).to_string()
+                                    }
+                                    None => {
+                                        let at = when(contract.started_at);
+                                        td_string!(locale, data.contracts.started, at).to_string()
+                                    }
                                 };
-                                let away = (!contract.held).then_some(text::TRANSFERRED_AWAY);
-                                let number = contract.number.clone();
+                                let heading = if contract.held {
+                                    contract.number.clone()
+                                } else {
+                                    let number = &contract.number;
+                                    td_string!(locale, data.contracts.transferred_away, number).to_string()
+                                };
                                 view! {
-                                    <li class="card contract" data-contract=number>
-                                        <h3>{contract.number} {away}</h3>
+                                    <li class="card contract" data-contract=contract.number>
+                                        <h3>{heading}</h3>
                                         <p class="muted">{state}</p>
                                         <ul>
                                             {contract
                                                 .services
                                                 .into_iter()
                                                 .map(|service| {
+                                                    let kind = service_name(&service.kind);
+                                                    let name = &service.name;
+                                                    let line =
+                                                        td_string!(locale, data.contracts.service, kind, name).to_string();
                                                     view! {
-                                                        <li class="service" data-kind=service.kind.clone()>
-                                                            {service_name(&service.kind)} " : " {service.name}
-                                                        </li>
+                                                        <li class="service" data-kind=service.kind>{line}</li>
                                                     }
                                                 })
                                                 .collect_view()}
@@ -273,11 +262,15 @@ fn Contracts(contracts: Vec<ContractSummary>) -> impl IntoView {
                                             .transfers
                                             .into_iter()
                                             .map(|transfer| {
-                                                view! {
-                                                    <p class="transfer">
-                                                        {text::TRANSFER} " : " {transfer.from} " → " {transfer.to} ", " {when(transfer.at)}
-                                                    </p>
-                                                }
+                                                let line = td_string!(
+                                                    locale,
+                                                    data.contracts.transfer,
+                                                    from = &transfer.from,
+                                                    to = &transfer.to,
+                                                    at = when(transfer.at)
+                                                )
+                                                .to_string();
+                                                view! { <p class="transfer">{line}</p> }
                                             })
                                             .collect_view()}
                                     </li>
@@ -294,35 +287,47 @@ fn Contracts(contracts: Vec<ContractSummary>) -> impl IntoView {
 
 #[component]
 fn CorrectionForm(action: ServerAction<CorrectMyData>, values: EditableValues) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let error = form_error(action.value());
-    let languages = vec![
-        ("fr".to_owned(), "français".to_owned()),
-        ("en".to_owned(), "anglais".to_owned()),
-    ];
+    let languages = ["fr", "en"]
+        .into_iter()
+        .map(|code| (code.to_owned(), language_name(locale, code).to_owned()))
+        .collect::<Vec<_>>();
     view! {
         <ActionForm action=action attr:class="form" attr:id="correct-form">
             <ErrorSummary error=action_error(action.value())/>
-            <Input name="phone" label="Téléphone" kind="tel" required=false value=Some(values.phone) hint=text::PHONE_HINT error=error/>
-            <Input name="mobile" label="Portable" kind="tel" required=false value=Some(values.mobile) error=error/>
-            <Input name="street" label="Rue et numéro" value=Some(values.street) error=error/>
-            <Input name="postcode" label="Code postal" value=Some(values.postcode) error=error/>
-            <Input name="city" label="Localité" value=Some(values.city) error=error/>
-            <Input name="country" label="Pays (code à deux lettres, p. ex. CH)" value=Some(values.country) error=error/>
-            <Choice name="language" label="Langue de nos messages" options=languages selected=Some(values.language) error=error/>
-            <button type="submit" class="button">{text::SAVE}</button>
+            <Input
+                name="phone"
+                label=td_string!(locale, data.correct.phone)
+                kind="tel"
+                required=false
+                value=Some(values.phone)
+                hint=td_string!(locale, data.correct.phone_hint)
+                error=error
+            />
+            <Input name="mobile" label=td_string!(locale, data.correct.mobile) kind="tel" required=false value=Some(values.mobile) error=error/>
+            <Input name="street" label=td_string!(locale, data.correct.street) value=Some(values.street) error=error/>
+            <Input name="postcode" label=td_string!(locale, data.correct.postcode) value=Some(values.postcode) error=error/>
+            <Input name="city" label=td_string!(locale, data.correct.city) value=Some(values.city) error=error/>
+            <Input name="country" label=td_string!(locale, data.correct.country) value=Some(values.country) error=error/>
+            <Choice name="language" label=td_string!(locale, data.correct.language) options=languages selected=Some(values.language) error=error/>
+            <button type="submit" class="button">{t!(i18n, data.correct.save)}</button>
         </ActionForm>
     }
 }
 
 #[component]
 fn EmailForm(action: ServerAction<RequestEmailChange>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let error = form_error(action.value());
     view! {
         <ActionForm action=action attr:class="form" attr:id="email-form">
             <ErrorSummary error=action_error(action.value())/>
-            <Input name="email" label="Nouvelle adresse électronique" kind="email" error=error/>
-            <Input name="password" label="Mot de passe actuel" kind="password" error=error/>
-            <button type="submit" class="button">{text::SEND_LINK}</button>
+            <Input name="email" label=td_string!(locale, data.email.new_address) kind="email" error=error/>
+            <Input name="password" label=td_string!(locale, data.email.password) kind="password" error=error/>
+            <button type="submit" class="button">{t!(i18n, data.email.send_link)}</button>
         </ActionForm>
     }
 }
@@ -332,6 +337,8 @@ fn Requests(
     action: ServerAction<FileDataRequest>,
     requests: Vec<DataRequestView>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let error = form_error(action.value());
     let kinds = ["access", "correction", "erasure", "question"]
         .into_iter()
@@ -339,17 +346,17 @@ fn Requests(
         .collect::<Vec<_>>();
     view! {
         <section aria-labelledby="requests-heading" id="requests">
-            <h2 id="requests-heading">{text::REQUESTS}</h2>
-            <p class="hint">{text::REQUESTS_HINT}</p>
+            <h2 id="requests-heading">{t!(i18n, data.requests.heading)}</h2>
+            <p class="hint">{t!(i18n, data.requests.hint)}</p>
             <ActionForm action=action attr:class="form" attr:id="request-form">
                 <ErrorSummary error=action_error(action.value())/>
-                <Choice name="kind" label=text::KIND options=kinds error=error/>
-                <TextArea name="body" label=text::BODY error=error/>
-                <button type="submit" class="button">{text::FILE}</button>
+                <Choice name="kind" label=td_string!(locale, data.requests.kind) options=kinds error=error/>
+                <TextArea name="body" label=td_string!(locale, data.requests.body) error=error/>
+                <button type="submit" class="button">{t!(i18n, data.requests.file)}</button>
             </ActionForm>
-            <h3>{text::MY_REQUESTS}</h3>
+            <h3>{t!(i18n, data.requests.mine)}</h3>
             {if requests.is_empty() {
-                view! { <p class="muted" id="my-requests">{text::NO_REQUESTS}</p> }.into_any()
+                view! { <p class="muted" id="my-requests">{t!(i18n, data.requests.none)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="cards" id="my-requests">
@@ -364,21 +371,31 @@ fn Requests(
 
 #[component]
 pub fn RequestCard(request: DataRequestView) -> impl IntoView {
+    let locale = current_locale();
     let state = match request.answered_at {
-        Some(at) => format!("{}{}", text::ANSWERED, when(at)),
-        None => format!(
-            "{}{} · {}",
-            text::DUE,
-            when(request.due_at),
-            text::days_left(request.days_left)
-        ),
+        Some(at) => {
+            let at = when(at);
+            td_string!(locale, data.requests.answered, at).to_string()
+        }
+        None => {
+            let at = when(request.due_at);
+            format!(
+                "{} · {}",
+                td_string!(locale, data.requests.due, at),
+                days_left(locale, request.days_left)
+            )
+        }
+    };
+    let filed = {
+        let at = when(request.filed_at);
+        td_string!(locale, data.requests.filed, at).to_string()
     };
     let open = request.answered_at.is_none();
     view! {
         <li class="card data-request" data-request=request.id.to_string() data-open=open.to_string()>
             <p class="muted">
                 <span class="badge">{request_kind_name(&request.kind)}</span>
-                " " {text::FILED} {when(request.filed_at)}
+                " " {filed}
             </p>
             <p class="prewrap">{request.body}</p>
             <p class="clock">{state}</p>
@@ -390,17 +407,18 @@ pub fn RequestCard(request: DataRequestView) -> impl IntoView {
 /// The page a confirmation link opens: a button that confirms, so that opening the link alone changes nothing.
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.with(|params| params.get("token").unwrap_or_default());
     let confirm = ServerAction::<ConfirmEmailChange>::new();
     view! {
-        <Title text=text::CONFIRM_TITLE/>
-        <h1>{text::CONFIRM_TITLE}</h1>
-        <p>{text::CONFIRM_TEXT}</p>
+        <Title text=move || t_string!(i18n, data.confirm.title)/>
+        <h1>{t!(i18n, data.confirm.title)}</h1>
+        <p>{t!(i18n, data.confirm.text)}</p>
         <ErrorSummary error=form_error(confirm.value())/>
         <ActionForm action=confirm attr:class="form" attr:id="confirm-email-form">
             <input type="hidden" name="token" value=token/>
-            <button type="submit" class="button">{text::CONFIRM}</button>
+            <button type="submit" class="button">{t!(i18n, data.confirm.button)}</button>
         </ActionForm>
     }
 }

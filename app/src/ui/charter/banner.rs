@@ -30,6 +30,7 @@ fn in_customer_area(path: &str) -> bool {
 
 #[component]
 pub fn AcknowledgeBanner() -> impl IntoView {
+    let i18n = use_i18n();
     let location = use_location();
     let acknowledge = ServerAction::<AcknowledgeCharter>::new();
     let prompt = Resource::new(
@@ -53,7 +54,7 @@ pub fn AcknowledgeBanner() -> impl IntoView {
         {move || {
             (done.get().as_deref() == Some("charter-acknowledged")).then(|| view! {
                 <p class="notice" role="status" id="charter-acknowledged">
-                    "Merci : votre prise de connaissance de la charte est enregistrée."
+                    {t!(i18n, charter.banner.acknowledged)}
                 </p>
             })
         }}
@@ -64,28 +65,26 @@ pub fn AcknowledgeBanner() -> impl IntoView {
                     .flatten()
                     .map(|prompt| {
                         let number = prompt.number;
+                        let date = day(prompt.effective_on);
                         let back = location.pathname.get_untracked();
                         view! {
                             <aside class="charter-banner" id="charter-banner" aria-labelledby="charter-banner-title" data-version=number.to_string()>
-                                <h2 id="charter-banner-title">"Notre charte de confidentialité change"</h2>
-                                <p>
-                                    "La version " {number} " est publiée ; elle s’applique dès le "
-                                    {day(prompt.effective_on)} ". Ce qui change :"
-                                </p>
+                                <h2 id="charter-banner-title">{t!(i18n, charter.banner.title)}</h2>
+                                <p>{t!(i18n, charter.banner.published, number, date)}</p>
                                 <p class="prewrap">{prompt.summary}</p>
                                 <p>
-                                    <a href=format!("/charter/v/{number}")>"Lire la version " {number}</a>
+                                    <a href=format!("/charter/v/{number}")>{t!(i18n, charter.banner.read, number)}</a>
                                     {prompt.previous.map(|previous| view! {
                                         " · "
-                                        <a href=format!("/charter/diff?from={previous}&to={number}")>"Voir les changements"</a>
+                                        <a href=format!("/charter/diff?from={previous}&to={number}")>{t!(i18n, charter.banner.see_changes)}</a>
                                     })}
                                 </p>
                                 <ActionForm action=acknowledge attr:class="inline-form" attr:id="acknowledge-form">
                                     <input type="hidden" name="version" value=number.to_string()/>
                                     <input type="hidden" name="back" value=back/>
-                                    <button type="submit" class="button">"J’ai pris connaissance de la version " {number}</button>
+                                    <button type="submit" class="button">{t!(i18n, charter.banner.acknowledge, number)}</button>
                                 </ActionForm>
-                                <p class="muted">"Vous pouvez continuer à utiliser le portail : ce message reste affiché jusqu’à votre confirmation."</p>
+                                <p class="muted">{t!(i18n, charter.banner.not_blocking)}</p>
                             </aside>
                         }
                     })

@@ -6,31 +6,33 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::words;
+use super::reader_lang;
 use crate::api::{get_charter_diff, Change, CharterDiff, DiffPart};
+use crate::i18n::*;
+use crate::ui::forms::ErrorText;
+use crate::ui::locale::{count, current_locale};
 
 #[component]
 pub fn DiffPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let diff = Resource::new(
         move || query.with(|query| (query.get("from"), query.get("to"), query.get("lang"))),
         |(from, to, lang)| get_charter_diff(from, to, lang),
     );
     view! {
-        <Title text=words::DIFF/>
-        <h1>{words::DIFF}</h1>
+        <Title text=move || t_string!(i18n, charter.diff_title)/>
+        <h1>{t!(i18n, charter.diff_title)}</h1>
         <p class="lead">
-            <a href="/charter">"La version en vigueur"</a> " · " <a href="/charter/history">{words::HISTORY}</a>
+            <a href="/charter">{t!(i18n, charter.in_force_link)}</a> " · "
+            <a href="/charter/history">{t!(i18n, charter.history)}</a>
         </p>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || {
                 diff.get()
                     .map(|result| match result {
                         Ok(diff) => view! { <Compared diff/> }.into_any(),
-                        Err(error) => view! {
-                            <p class="form-error" role="alert" id="diff-error">{error.to_string()}</p>
-                        }
-                            .into_any(),
+                        Err(error) => view! { <ErrorText error id="diff-error"/> }.into_any(),
                     })
             }}
         </Suspense>
@@ -39,6 +41,8 @@ pub fn DiffPage() -> impl IntoView {
 
 #[component]
 fn Compared(diff: CharterDiff) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let CharterDiff {
         from,
         to,
@@ -52,32 +56,50 @@ fn Compared(diff: CharterDiff) -> impl IntoView {
         versions
             .iter()
             .map(|number| {
-                view! { <option value=number.to_string() selected=*number == chosen>"Version " {*number}</option> }
+                let number = *number;
+                view! {
+                    <option value=number.to_string() selected=number == chosen>
+                        {td_string!(locale, charter.version, number).to_string()}
+                    </option>
+                }
             })
             .collect_view()
     };
     let english = language == "en";
+    let added = count(locale, added as u64);
+    let removed = count(locale, removed as u64);
     view! {
         // A plain GET form: the comparison lives in the address, and works without JavaScript.
         <form method="get" action="/charter/diff" class="form inline-choices" id="diff-form">
             <div class="field">
-                <label for="diff-from">"De la version"</label>
+                <label for="diff-from">{t!(i18n, charter.diff.from)}</label>
                 <select id="diff-from" name="from">{options(from)}</select>
             </div>
             <div class="field">
-                <label for="diff-to">"à la version"</label>
+                <label for="diff-to">{t!(i18n, charter.diff.to)}</label>
                 <select id="diff-to" name="to">{options(to)}</select>
             </div>
             <fieldset class="field choices">
-                <legend>"Texte"</legend>
-                <label class="choice"><input type="radio" name="lang" value="fr" checked=!english/> " français (fait foi)"</label>
-                <label class="choice"><input type="radio" name="lang" value="en" checked=english/> " anglais (traduction)"</label>
+                <legend>{t!(i18n, charter.diff.text)}</legend>
+                <label class="choice">
+                    <input type="radio" name="lang" value="fr" checked=!english/> " " {t!(i18n, charter.diff.french)}
+                </label>
+                <label class="choice">
+                    <input type="radio" name="lang" value="en" checked=english/> " " {t!(i18n, charter.diff.english)}
+                </label>
             </fieldset>
-            <button type="submit" class="button">"Comparer"</button>
+            <button type="submit" class="button">{t!(i18n, charter.diff.compare)}</button>
         </form>
         <p id="diff-summary" role="status">
-            "De la version " {from} " à la version " {to} " : " <strong id="added-count">{added}</strong> " ajout(s), "
-            <strong id="removed-count">{removed}</strong> " suppression(s)."
+            {t!(i18n, charter.diff.summary_versions, from, to)} " "
+            {t!(
+                i18n,
+                charter.diff.summary_counts,
+                <added_count> = <strong id="added-count"/>,
+                added,
+                <removed_count> = <strong id="removed-count"/>,
+                removed
+            )}
         </p>
         <Legend/>
         <DiffText parts language/>
@@ -87,23 +109,30 @@ fn Compared(diff: CharterDiff) -> impl IntoView {
 /// How to read the marks.
 #[component]
 fn Legend() -> impl IntoView {
+    let i18n = use_i18n();
+    let added = |children: ChildrenFn| {
+        view! { <ins><span class="diff-sign" aria-hidden="true">"+"</span>{children()}</ins> }
+    };
+    let removed = |children: ChildrenFn| {
+        view! { <del><span class="diff-sign" aria-hidden="true">"−"</span>{children()}</del> }
+    };
     view! {
         <p class="diff-legend muted" id="diff-legend">
-            "Légende : "
-            <ins><span class="diff-sign" aria-hidden="true">"+"</span>"texte ajouté"</ins>
-            " (souligné, précédé de +) ; "
-            <del><span class="diff-sign" aria-hidden="true">"−"</span>"texte supprimé"</del>
-            " (barré, précédé de −)."
+            {t!(i18n, charter.diff.legend, <ins> = added, <del> = removed)}
         </p>
     }
 }
 
-/// The text with its changes marked; also the draft's comparison on the privacy officer's page.
+/// The text with its changes marked; also the draft's comparison on the privacy officer's page. The marks a screen
+/// reader reads out are in the reader's language, whichever language the text is in.
 #[component]
 pub fn DiffText(parts: Vec<DiffPart>, language: String) -> impl IntoView {
+    let i18n = use_i18n();
     if parts.iter().all(|part| part.change == Change::Same) {
-        return view! { <p class="muted" id="no-changes">"Aucune différence entre ces deux textes."</p> }.into_any();
+        return view! { <p class="muted" id="no-changes">{t!(i18n, charter.diff.no_changes)}</p> }
+            .into_any();
     }
+    let lang = reader_lang();
     view! {
         <div class="diff" id="diff" lang=language>
             {parts
@@ -112,19 +141,19 @@ pub fn DiffText(parts: Vec<DiffPart>, language: String) -> impl IntoView {
                     Change::Same => view! { <span>{part.text}</span> }.into_any(),
                     Change::Added => view! {
                         <ins>
-                            <span class="visually-hidden">"[début d’ajout] "</span>
+                            <span class="visually-hidden" lang=lang>{t!(i18n, charter.diff.added_start)} " "</span>
                             <span class="diff-sign" aria-hidden="true">"+"</span>
                             {part.text}
-                            <span class="visually-hidden">" [fin d’ajout]"</span>
+                            <span class="visually-hidden" lang=lang>" " {t!(i18n, charter.diff.added_end)}</span>
                         </ins>
                     }
                         .into_any(),
                     Change::Removed => view! {
                         <del>
-                            <span class="visually-hidden">"[début de suppression] "</span>
+                            <span class="visually-hidden" lang=lang>{t!(i18n, charter.diff.removed_start)} " "</span>
                             <span class="diff-sign" aria-hidden="true">"−"</span>
                             {part.text}
-                            <span class="visually-hidden">" [fin de suppression]"</span>
+                            <span class="visually-hidden" lang=lang>" " {t!(i18n, charter.diff.removed_end)}</span>
                         </del>
                     }
                         .into_any(),

@@ -10,29 +10,26 @@ pub use banner::{AcknowledgeBanner, SiteFooter};
 pub use diff::{DiffPage, DiffText};
 pub use pages::{CharterPage, HistoryPage, VersionPage};
 
+use leptos_i18n::Locale as _;
+
+use crate::api::VersionStatus;
+use crate::i18n::*;
+use crate::ui::locale::current_locale;
+
 /// A day as the pages write it, in the reader's language.
 pub fn day(date: chrono::NaiveDate) -> String {
-    crate::ui::locale::day(crate::ui::locale::current_locale(), date)
+    crate::ui::locale::day(current_locale(), date)
 }
 
-/// The page's words, in one place.
-mod words {
-    pub const TITLE: &str = "Charte de confidentialité";
-    pub const HISTORY: &str = "Historique des versions";
-    pub const DIFF: &str = "Différences entre deux versions";
-    pub const FRENCH: &str = "Texte original (français) — c’est ce texte qui fait foi";
-    pub const ENGLISH: &str = "English translation";
-    pub const ENGLISH_NOTE: &str =
-        "This is a translation for information only. The French text prevails.";
-    pub const IN_FORCE: &str = "en vigueur";
-    pub const UPCOMING: &str = "à venir";
-    pub const SUPERSEDED: &str = "remplacée";
+/// The reader's language as a `lang` value, for the portal's own words set inside a text in the other language.
+fn reader_lang() -> &'static str {
+    current_locale().as_str()
 }
 
-fn status_name(status: crate::api::VersionStatus) -> &'static str {
+fn status_name(locale: Locale, status: VersionStatus) -> &'static str {
     match status {
-        crate::api::VersionStatus::InForce => words::IN_FORCE,
-        crate::api::VersionStatus::Upcoming => words::UPCOMING,
-        crate::api::VersionStatus::Superseded => words::SUPERSEDED,
+        VersionStatus::InForce => td_string!(locale, charter.status.in_force),
+        VersionStatus::Upcoming => td_string!(locale, charter.status.upcoming),
+        VersionStatus::Superseded => td_string!(locale, charter.status.superseded),
     }
 }

@@ -4,17 +4,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{day, status_name, words};
-use crate::api::{get_charter, list_charter_versions, CharterPage as Page, VersionStatus};
+use super::{day, reader_lang, status_name};
+use crate::api::{
+    get_charter, list_charter_versions, AppError, CharterPage as Page, VersionStatus,
+};
+use crate::i18n::*;
 use crate::ui::consent_parts::when;
+use crate::ui::forms::ErrorText;
+use crate::ui::locale::current_locale;
 
 /// `/charter`: the version in force.
 #[component]
 pub fn CharterPage() -> impl IntoView {
+    let i18n = use_i18n();
     let page = Resource::new(|| (), |_| get_charter(None));
     view! {
-        <Title text=words::TITLE/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Title text=move || t_string!(i18n, charter.title)/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || page.get().map(|result| view! { <Shown result/> })}
         </Suspense>
     }
@@ -23,27 +29,29 @@ pub fn CharterPage() -> impl IntoView {
 /// `/charter/v/{n}`: a version's permanent address.
 #[component]
 pub fn VersionPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let page = Resource::new(
         move || params.with(|params| params.get("number").unwrap_or_default()),
         |number| get_charter(Some(number)),
     );
     view! {
-        <Title text=words::TITLE/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Title text=move || t_string!(i18n, charter.title)/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || page.get().map(|result| view! { <Shown result/> })}
         </Suspense>
     }
 }
 
 #[component]
-fn Shown(result: Result<Page, crate::api::AppError>) -> impl IntoView {
+fn Shown(result: Result<Page, AppError>) -> impl IntoView {
+    let i18n = use_i18n();
     match result {
         Ok(page) => view! { <Version page/> }.into_any(),
         Err(error) => view! {
-            <h1>{words::TITLE}</h1>
-            <p class="form-error" role="alert" id="charter-error">{error.to_string()}</p>
-            <p><a href="/charter/history">{words::HISTORY}</a></p>
+            <h1>{t!(i18n, charter.title)}</h1>
+            <ErrorText error id="charter-error"/>
+            <p><a href="/charter/history">{t!(i18n, charter.history)}</a></p>
         }
         .into_any(),
     }
@@ -51,57 +59,63 @@ fn Shown(result: Result<Page, crate::api::AppError>) -> impl IntoView {
 
 #[component]
 fn Version(page: Page) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let number = page.number;
+    let date = day(page.effective_on);
     let standing = match page.status {
-        VersionStatus::InForce => format!("en vigueur depuis le {}", day(page.effective_on)),
-        VersionStatus::Upcoming => format!("en vigueur dès le {}", day(page.effective_on)),
-        VersionStatus::Superseded => format!(
-            "en vigueur dès le {}, remplacée depuis",
-            day(page.effective_on)
-        ),
-    };
+        VersionStatus::InForce => td_string!(locale, charter.page.in_force, number, date),
+        VersionStatus::Upcoming => td_string!(locale, charter.page.upcoming, number, date),
+        VersionStatus::Superseded => td_string!(locale, charter.page.superseded, number, date),
+    }
+    .to_string();
     let newer = page
         .in_force
         .filter(|current| *current != number)
         .map(|current| {
             view! {
                 <p class="notice" role="note" id="not-in-force">
-                    "Cette version n’est pas celle en vigueur : "
-                    <a href="/charter">"lire la version " {current} " en vigueur"</a> "."
+                    {t!(i18n, charter.page.not_in_force, <a> = <a href="/charter"/>, number = current)}
                 </p>
             }
         });
     let changes = page.previous.map(|previous| {
         view! {
             <a href=format!("/charter/diff?from={previous}&to={number}") id="diff-link">
-                "Ce qui a changé depuis la version " {previous}
+                {t!(i18n, charter.page.changes_since, number = previous)}
             </a>
             " · "
         }
     });
+    let published = {
+        let at = when(page.published_at);
+        td_string!(locale, charter.page.published, at).to_string()
+    };
     view! {
-        <h1>{words::TITLE}</h1>
-        <p class="lead" id="charter-version" data-version=number.to_string() data-status=status_name(page.status)>
-            "Version " {number} ", " {standing} "."
+        <h1>{t!(i18n, charter.title)}</h1>
+        // Read by tests and styles, so the same whatever the reader's language.
+        <p class="lead" id="charter-version" data-version=number.to_string() data-status=status_name(Locale::fr, page.status)>
+            {standing}
         </p>
         {newer}
         <p class="muted">
-            "Publiée le " {when(page.published_at)} ". " {page.summary.clone()}
+            {published} " " {page.summary.clone()}
         </p>
-        <nav class="sub-nav" aria-label="Charte">
+        <nav class="sub-nav" aria-label=move || t_string!(i18n, charter.page.nav)>
             {changes}
-            <A href="/charter/history">{words::HISTORY}</A>
+            <A href="/charter/history">{t!(i18n, charter.history)}</A>
             " · "
-            <a href=format!("/charter/v/{number}") id="permalink">"Adresse permanente de la version " {number}</a>
+            <a href=format!("/charter/v/{number}") id="permalink">{t!(i18n, charter.page.permalink, number)}</a>
         </nav>
         <div class="charter-columns">
             <article class="charter-text" lang="fr" id="charter-fr" aria-labelledby="charter-fr-title">
-                <p class="charter-label" id="charter-fr-title">{words::FRENCH}</p>
+                <p class="charter-label" id="charter-fr-title" lang=reader_lang()>{t!(i18n, charter.french_label)}</p>
                 <div inner_html=page.html_fr></div>
             </article>
+            // The English column's own words stay in English in both languages, like the translation they introduce.
             <article class="charter-text translation" lang="en" id="charter-en" aria-labelledby="charter-en-title">
-                <p class="charter-label" id="charter-en-title">{words::ENGLISH}</p>
-                <p class="notice" id="translation-note">{words::ENGLISH_NOTE}</p>
+                <p class="charter-label" id="charter-en-title">{t!(i18n, charter.english_label)}</p>
+                <p class="notice" id="translation-note">{t!(i18n, charter.english_note)}</p>
                 <div inner_html=page.html_en></div>
             </article>
         </div>
@@ -111,29 +125,32 @@ fn Version(page: Page) -> impl IntoView {
 /// `/charter/history`: every version with its date of effect.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let history = Resource::new(|| (), |_| list_charter_versions());
     view! {
-        <Title text=words::HISTORY/>
-        <h1>{words::HISTORY}</h1>
+        <Title text=move || t_string!(i18n, charter.history)/>
+        <h1>{t!(i18n, charter.history)}</h1>
         <p class="lead">
-            "Chaque version de la charte reste consultable à son adresse permanente. "
-            <a href="/charter">"La version en vigueur"</a> " · " <a href="/charter/diff">"Comparer deux versions"</a>
+            {t!(i18n, charter.history_page.lead)} " "
+            <a href="/charter">{t!(i18n, charter.in_force_link)}</a> " · "
+            <a href="/charter/diff">{t!(i18n, charter.history_page.compare)}</a>
         </p>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || {
                 history
                     .get()
                     .map(|result| match result {
                         Ok(versions) => view! {
                             <table class="history" id="charter-history">
-                                <caption class="visually-hidden">{words::HISTORY}</caption>
+                                <caption class="visually-hidden">{t!(i18n, charter.history)}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Version"</th>
-                                        <th scope="col">"En vigueur dès le"</th>
-                                        <th scope="col">"État"</th>
-                                        <th scope="col">"Ce qui change"</th>
-                                        <th scope="col">"Différences"</th>
+                                        <th scope="col">{t!(i18n, charter.history_page.version)}</th>
+                                        <th scope="col">{t!(i18n, charter.history_page.effective_on)}</th>
+                                        <th scope="col">{t!(i18n, charter.history_page.status)}</th>
+                                        <th scope="col">{t!(i18n, charter.history_page.summary)}</th>
+                                        <th scope="col">{t!(i18n, charter.history_page.differences)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -144,14 +161,16 @@ pub fn HistoryPage() -> impl IntoView {
                                             let number = version.number;
                                             view! {
                                                 <tr data-version=number.to_string()>
-                                                    <th scope="row"><a href=format!("/charter/v/{number}")>"Version " {number}</a></th>
+                                                    <th scope="row">
+                                                        <a href=format!("/charter/v/{number}")>{t!(i18n, charter.version, number)}</a>
+                                                    </th>
                                                     <td>{day(version.effective_on)}</td>
-                                                    <td class="status">{status_name(version.status)}</td>
+                                                    <td class="status">{status_name(locale, version.status)}</td>
                                                     <td class="prewrap">{version.summary}</td>
                                                     <td>
                                                         {(number > 1).then(|| view! {
                                                             <a href=format!("/charter/diff?from={}&to={number}", number - 1)>
-                                                                "avec la version " {number - 1}
+                                                                {t!(i18n, charter.history_page.with_version, number = number - 1)}
                                                             </a>
                                                         })}
                                                     </td>
@@ -163,7 +182,7 @@ pub fn HistoryPage() -> impl IntoView {
                             </table>
                         }
                             .into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
