@@ -10,39 +10,48 @@ use super::log::PrivacyNav;
 use crate::api::{
     get_charter_draft, DraftView, PublishCharter, SaveCharterDraft, SendCharterNotice,
 };
-use crate::ui::charter::{day, DiffText};
+use crate::i18n::*;
+use crate::ui::charter::DiffText;
 use crate::ui::consent_parts::{action_error, returned_error, when};
-use crate::ui::forms::{form_error, query_flag, ErrorSummary, ShownError};
-
-mod words {
-    pub const TITLE: &str = "Charte de confidentialité : nouvelle version";
-    pub const SAVED: &str =
-        "Brouillon enregistré : vérifiez l’aperçu et les différences ci-dessous.";
-    pub const PUBLISHED: &str = "Version publiée ; avis de modification mis en file d’envoi pour";
-    pub const NOT_NOTIFIED: &str =
-        "La version est publiée, mais l’avis aux clients n’a pas pu être mis en file d’envoi : envoyez-le ci-dessous.";
-}
+use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, ShownError};
+use crate::ui::locale::{count, current_locale, day};
 
 #[component]
 fn Done() -> impl IntoView {
+    let i18n = use_i18n();
     let done = query_flag("done");
     let version = query_flag("version");
     let customers = query_flag("customers");
+    let number = move || version.get().unwrap_or_default();
+    let customers = move || customers.get().unwrap_or_default();
     move || {
         done.get().and_then(|flag| match flag.as_str() {
-            "saved" => Some(view! { <p class="notice" role="status" id="done-notice">{words::SAVED}</p> }.into_any()),
+            "saved" => Some(
+                view! { <p class="notice" role="status" id="done-notice">{t!(i18n, privacy.charter.done_saved)}</p> }
+                    .into_any(),
+            ),
             "published" => Some(
                 view! {
                     <p class="notice" role="status" id="done-notice">
-                        "Version " <strong id="published-version">{version.get().unwrap_or_default()}</strong> " : "
-                        {words::PUBLISHED} " " <strong id="queued-count">{customers.get().unwrap_or_default()}</strong>
-                        " client(s)."
+                        {t!(
+                            i18n,
+                            privacy.charter.done_published,
+                            <version> = <strong id="published-version"/>,
+                            number,
+                            <count> = <strong id="queued-count"/>,
+                            customers
+                        )}
                     </p>
                 }
                     .into_any(),
             ),
             "published-without-notice" => Some(
-                view! { <p class="form-error" role="alert" id="done-notice">{words::NOT_NOTIFIED}</p> }.into_any(),
+                view! {
+                    <p class="form-error" role="alert" id="done-notice">
+                        {t!(i18n, privacy.charter.done_not_notified)}
+                    </p>
+                }
+                    .into_any(),
             ),
             _ => None,
         })
@@ -104,6 +113,7 @@ fn MarkdownArea(
 
 #[component]
 pub fn CharterDraftPage() -> impl IntoView {
+    let i18n = use_i18n();
     let save = ServerAction::<SaveCharterDraft>::new();
     let publish = ServerAction::<PublishCharter>::new();
     let resend = ServerAction::<SendCharterNotice>::new();
@@ -122,18 +132,18 @@ pub fn CharterDraftPage() -> impl IntoView {
     let save_error = form_error(save.value());
     let publish_error = form_error(publish.value());
     view! {
-        <Title text=words::TITLE/>
-        <h1>{words::TITLE}</h1>
+        <Title text=move || t_string!(i18n, privacy.charter.title)/>
+        <h1>{t!(i18n, privacy.charter.title)}</h1>
         <PrivacyNav/>
         <Done/>
         <ErrorSummary error=action_error(resend.value())/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, privacy.loading)}</p> }>
             {move || {
                 draft
                     .get()
                     .map(|result| match result {
                         Ok(data) => view! { <Draft data save publish resend save_error publish_error/> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
@@ -163,43 +173,47 @@ fn Draft(
         earliest,
         history,
     } = data;
+    let i18n = use_i18n();
+    let locale = current_locale();
+    // The date field's own format, which is also unambiguous in the hint whatever the reader's language.
     let earliest = earliest.format("%Y-%m-%d").to_string();
     let saved = revision.map(|revision| {
         let by = updated_by.clone().unwrap_or_default();
         let at = updated_at.map(when).unwrap_or_default();
+        let diff_heading = match in_force {
+            Some(number) => td_string!(locale, privacy.charter.diff_heading_in_force, number).to_string(),
+            None => td_string!(locale, privacy.charter.diff_heading).to_owned(),
+        };
         view! {
             <section aria-labelledby="preview-heading" id="preview">
-                <h2 id="preview-heading">"Aperçu du brouillon"</h2>
-                <p class="muted">"Enregistré par " {by} " le " {at} " (révision " {revision} ")."</p>
+                <h2 id="preview-heading">{t!(i18n, privacy.charter.preview_heading)}</h2>
+                <p class="muted">{t!(i18n, privacy.charter.saved_by, by, at, revision)}</p>
                 <div class="charter-columns">
                     <article class="charter-text" lang="fr" id="preview-fr">
-                        <p class="charter-label">"Texte original (français)"</p>
+                        <p class="charter-label">{t!(i18n, privacy.charter.original_label)}</p>
                         <div inner_html=preview_fr></div>
                     </article>
                     <article class="charter-text translation" lang="en" id="preview-en">
-                        <p class="charter-label">"English translation"</p>
+                        <p class="charter-label">{t!(i18n, privacy.charter.translation_label)}</p>
                         <div inner_html=preview_en></div>
                     </article>
                 </div>
             </section>
             <section aria-labelledby="draft-diff-heading">
-                <h2 id="draft-diff-heading">
-                    "Différences avec la version en vigueur"
-                    {in_force.map(|number| format!(" (version {number})"))}
-                </h2>
+                <h2 id="draft-diff-heading">{diff_heading}</h2>
                 <DiffText parts=diff language="fr".to_owned()/>
             </section>
             <section aria-labelledby="publish-heading">
-                <h2 id="publish-heading">"Publier la version " {next}</h2>
-                <p>
-                    "La publication est définitive. Chaque client reçoit l’avis de modification (qui ne peut pas être désactivé) et devra en prendre connaissance à sa prochaine visite."
-                </p>
+                <h2 id="publish-heading">{t!(i18n, privacy.charter.publish_heading, next)}</h2>
+                <p>{t!(i18n, privacy.charter.publish_lead)}</p>
                 <ActionForm action=publish attr:class="form" attr:id="publish-form">
                     <ErrorSummary error=publish_error/>
                     <input type="hidden" name="revision" value=revision.to_string()/>
                     <div class="field">
-                        <label for="field-effective_on">"En vigueur dès le"</label>
-                        <p class="hint" id="field-effective_on-hint">"Aujourd’hui ou plus tard (au plus tôt le " {earliest.clone()} ")."</p>
+                        <label for="field-effective_on">{t!(i18n, privacy.charter.effective_on_label)}</label>
+                        <p class="hint" id="field-effective_on-hint">
+                            {t!(i18n, privacy.charter.effective_on_hint, earliest = earliest.clone())}
+                        </p>
                         <input
                             id="field-effective_on"
                             name="effective_on"
@@ -211,31 +225,41 @@ fn Draft(
                         />
                     </div>
                     <div class="field">
-                        <label for="field-summary">"Ce qui change, en quelques phrases"</label>
-                        <p class="hint" id="field-summary-hint">"C’est le texte de l’avis envoyé aux clients."</p>
+                        <label for="field-summary">{t!(i18n, privacy.charter.summary_label)}</label>
+                        <p class="hint" id="field-summary-hint">{t!(i18n, privacy.charter.summary_hint)}</p>
                         <textarea id="field-summary" name="summary" rows="4" required=true aria-describedby="field-summary-hint"></textarea>
                     </div>
-                    <button type="submit" class="button">"Publier la version " {next} " et informer les clients"</button>
+                    <button type="submit" class="button">{t!(i18n, privacy.charter.publish_button, next)}</button>
                 </ActionForm>
             </section>
         }
     });
     view! {
         <section aria-labelledby="draft-heading">
-            <h2 id="draft-heading">"Brouillon de la version " {next}</h2>
-            <p class="hint">
-                "Markdown : # titre, ## section, paragraphes séparés par une ligne vide. Le HTML n’est jamais interprété : il s’affiche tel quel."
-            </p>
+            <h2 id="draft-heading">{t!(i18n, privacy.charter.draft_heading, next)}</h2>
+            <p class="hint">{t!(i18n, privacy.charter.markdown_hint)}</p>
             <ActionForm action=save attr:class="form" attr:id="draft-form">
                 <ErrorSummary error=save_error/>
-                <MarkdownArea name="text_fr" label="Texte français (fait foi)" lang="fr" value=text_fr error=save_error/>
-                <MarkdownArea name="text_en" label="Traduction anglaise" lang="en" value=text_en error=save_error/>
-                <button type="submit" class="button">"Enregistrer et prévisualiser"</button>
+                <MarkdownArea
+                    name="text_fr"
+                    label=td_string!(locale, privacy.charter.text_fr_label)
+                    lang="fr"
+                    value=text_fr
+                    error=save_error
+                />
+                <MarkdownArea
+                    name="text_en"
+                    label=td_string!(locale, privacy.charter.text_en_label)
+                    lang="en"
+                    value=text_en
+                    error=save_error
+                />
+                <button type="submit" class="button">{t!(i18n, privacy.charter.save_button)}</button>
             </ActionForm>
         </section>
         {saved}
         <section aria-labelledby="versions-heading">
-            <h2 id="versions-heading">"Versions publiées"</h2>
+            <h2 id="versions-heading">{t!(i18n, privacy.charter.versions_heading)}</h2>
             <ErrorSummary error=returned_error()/>
             <ul class="cards" id="published-versions">
                 {history
@@ -244,20 +268,26 @@ fn Draft(
                     .map(|version| {
                         let number = version.number;
                         let notice = match version.notified {
-                            Some(customers) => view! { <span>"avis envoyé à " {customers} " client(s)"</span> }.into_any(),
+                            Some(customers) => {
+                                let customers = count(locale, customers);
+                                view! { <span>{t!(i18n, privacy.charter.notice_sent, customers)}</span> }.into_any()
+                            }
                             None if number > 1 => view! {
                                 <ActionForm action=resend attr:class="inline-form">
                                     <input type="hidden" name="version" value=number.to_string()/>
-                                    <button type="submit" class="button secondary">"Envoyer l’avis aux clients"</button>
+                                    <button type="submit" class="button secondary">{t!(i18n, privacy.charter.send_notice)}</button>
                                 </ActionForm>
                             }
                                 .into_any(),
-                            None => view! { <span>"version initiale"</span> }.into_any(),
+                            None => view! { <span>{t!(i18n, privacy.charter.initial_version)}</span> }.into_any(),
                         };
                         view! {
                             <li class="card" data-version=number.to_string()>
-                                <h3><a href=format!("/charter/v/{number}")>"Version " {number}</a></h3>
-                                <p class="muted">"En vigueur dès le " {day(version.effective_on)} " · " {notice}</p>
+                                <h3><a href=format!("/charter/v/{number}")>{t!(i18n, privacy.charter.version_link, number)}</a></h3>
+                                <p class="muted">
+                                    {t!(i18n, privacy.charter.in_force_from, day = day(locale, version.effective_on))} " · "
+                                    {notice}
+                                </p>
                                 <p class="prewrap">{version.summary}</p>
                             </li>
                         }

@@ -7,25 +7,19 @@ use leptos_router::hooks::use_location;
 
 use super::log::PrivacyNav;
 use crate::api::{list_open_data_requests, AnswerDataRequest, OpenRequestView};
+use crate::i18n::*;
 use crate::ui::consent_parts::{action_error, returned_error, DoneNotice, TextArea};
-use crate::ui::forms::{form_error, ErrorSummary};
+use crate::ui::forms::{form_error, ErrorSummary, ErrorText};
+use crate::ui::locale::current_locale;
 use crate::ui::my_data::RequestCard;
 
-mod text {
-    pub const TITLE: &str = "Demandes au sujet des données";
-    pub const LEAD: &str = "Les demandes d’accès, de rectification, d’effacement et les questions des clients sur leurs données. La loi fédérale sur la protection des données donne 30 jours pour répondre.";
-    pub const NONE: &str = "Aucune demande ouverte.";
-    pub const ANSWER: &str = "Réponse donnée au client";
-    pub const ANSWER_HINT: &str = "Le client la lit sur sa page « Mes données ».";
-    pub const MARK: &str = "Marquer comme répondue";
-
-    pub fn done(flag: &str) -> Option<&'static str> {
-        (flag == "answered").then_some("La demande est marquée comme répondue.")
-    }
+fn done_text(flag: &str) -> Option<&'static str> {
+    (flag == "answered").then(|| td_string!(current_locale(), privacy.data_requests.done_answered))
 }
 
 #[component]
 pub fn DataRequestsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let answer = ServerAction::<AnswerDataRequest>::new();
     let location = use_location();
     let open = Resource::new(
@@ -33,18 +27,18 @@ pub fn DataRequestsPage() -> impl IntoView {
         |_| list_open_data_requests(),
     );
     view! {
-        <Title text=text::TITLE/>
-        <h1>{text::TITLE}</h1>
+        <Title text=move || t_string!(i18n, privacy.data_requests.title)/>
+        <h1>{t!(i18n, privacy.data_requests.title)}</h1>
         <PrivacyNav/>
-        <p class="lead">{text::LEAD}</p>
-        <DoneNotice text=text::done/>
+        <p class="lead">{t!(i18n, privacy.data_requests.lead)}</p>
+        <DoneNotice text=done_text/>
         <ErrorSummary error=returned_error()/>
         <ErrorSummary error=action_error(answer.value())/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, privacy.loading)}</p> }>
             {move || {
                 open.get()
                     .map(|result| match result {
-                        Ok(open) if open.is_empty() => view! { <p class="muted" id="open-requests">{text::NONE}</p> }.into_any(),
+                        Ok(open) if open.is_empty() => view! { <p class="muted" id="open-requests">{t!(i18n, privacy.data_requests.none)}</p> }.into_any(),
                         Ok(open) => {
                             view! {
                                 <ul class="cards" id="open-requests">
@@ -53,7 +47,7 @@ pub fn DataRequestsPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
@@ -62,6 +56,8 @@ pub fn DataRequestsPage() -> impl IntoView {
 
 #[component]
 fn OpenRequest(open: OpenRequestView, action: ServerAction<AnswerDataRequest>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
     let error = form_error(action.value());
     let id = open.request.id.to_string();
     let data_id = id.clone();
@@ -72,8 +68,9 @@ fn OpenRequest(open: OpenRequestView, action: ServerAction<AnswerDataRequest>) -
             <ul class="cards"><RequestCard request=open.request/></ul>
             <ActionForm action=action attr:class="form answer-form">
                 <input type="hidden" name="request" value=id/>
-                <TextArea name="answer" key=key label=text::ANSWER hint=text::ANSWER_HINT error=error/>
-                <button type="submit" class="button">{text::MARK}</button>
+                <TextArea name="answer" key=key label=td_string!(locale, privacy.data_requests.answer_label)
+                    hint=td_string!(locale, privacy.data_requests.answer_hint) error=error/>
+                <button type="submit" class="button">{t!(i18n, privacy.data_requests.mark_answered)}</button>
             </ActionForm>
         </li>
     }

@@ -6,9 +6,11 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::api::{list_audit_log, AccessLog, VerifyAuditLog};
+use crate::i18n::*;
 use crate::ui::access_log::{LogEntries, LogFilters, OlderLink, VerificationLine, FILTER_FIELDS};
 use crate::ui::consent_parts::{action_error, returned_error, DoneNotice};
-use crate::ui::forms::ErrorSummary;
+use crate::ui::forms::{ErrorSummary, ErrorText};
+use crate::ui::locale::current_locale;
 
 const PATH: &str = "/privacy/log";
 const FIELDS: [&str; 6] = [
@@ -22,13 +24,14 @@ const FIELDS: [&str; 6] = [
 
 fn done_text(flag: &str) -> Option<&'static str> {
     match flag {
-        "verified" => Some("La vérification est terminée ; son résultat est affiché ci-dessous."),
+        "verified" => Some(td_string!(current_locale(), privacy.log.done_verified)),
         _ => None,
     }
 }
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
+    let i18n = use_i18n();
     let verify = ServerAction::<VerifyAuditLog>::new();
     let query = use_query_map();
     let log = Resource::new(
@@ -51,13 +54,13 @@ pub fn AuditLogPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Journal d’audit"/>
-        <h1>"Journal d’audit"</h1>
+        <Title text=move || t_string!(i18n, privacy.log.title)/>
+        <h1>{t!(i18n, privacy.log.title)}</h1>
         <PrivacyNav/>
         <DoneNotice text=done_text/>
         <ErrorSummary error=returned_error()/>
         <ErrorSummary error=action_error(verify.value())/>
-        <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, privacy.loading)}</p> }>
             {move || {
                 log.get()
                     .map(|result| match result {
@@ -68,12 +71,12 @@ pub fn AuditLogPage() -> impl IntoView {
                                 {if can_verify {
                                     view! {
                                         <ActionForm action=verify attr:class="inline-form" attr:id="verify-form">
-                                            <button type="submit" class="button secondary">"Vérifier maintenant"</button>
+                                            <button type="submit" class="button secondary">{t!(i18n, privacy.log.verify_button)}</button>
                                         </ActionForm>
                                     }
                                         .into_any()
                                 } else {
-                                    view! { <p class="muted" id="verify-unavailable">"La vérification se lance avec la commande server audit-verify."</p> }.into_any()
+                                    view! { <p class="muted" id="verify-unavailable">{t!(i18n, privacy.log.verify_unavailable)}</p> }.into_any()
                                 }}
                                 <LogFilters path=PATH resources customer_number=true/>
                                 <LogEntries entries for_customer=false/>
@@ -81,7 +84,7 @@ pub fn AuditLogPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorText error/> }.into_any(),
                     })
             }}
         </Suspense>
@@ -91,14 +94,15 @@ pub fn AuditLogPage() -> impl IntoView {
 /// The links between the privacy officer's pages.
 #[component]
 pub fn PrivacyNav() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav aria-label="Protection des données" class="sub-nav">
-            <A href="/privacy/log">"Journal d’audit"</A>
-            <A href="/privacy/disclosures">"Registre des décisions judiciaires"</A>
-            <A href="/privacy/incidents">"Incidents"</A>
-            <A href="/privacy/data-requests">"Demandes sur les données"</A>
-            <A href="/privacy/charter">"Charte"</A>
-            <A href="/staff">"Espace du personnel"</A>
+        <nav aria-label=move || t_string!(i18n, privacy.nav.label) class="sub-nav">
+            <A href="/privacy/log">{t!(i18n, privacy.nav.log)}</A>
+            <A href="/privacy/disclosures">{t!(i18n, privacy.nav.disclosures)}</A>
+            <A href="/privacy/incidents">{t!(i18n, privacy.nav.incidents)}</A>
+            <A href="/privacy/data-requests">{t!(i18n, privacy.nav.data_requests)}</A>
+            <A href="/privacy/charter">{t!(i18n, privacy.nav.charter)}</A>
+            <A href="/staff">{t!(i18n, privacy.nav.staff)}</A>
         </nav>
     }
 }
