@@ -14,8 +14,8 @@ pub struct BackupView {
     pub contract_terminated_at: Option<DateTime<Utc>>,
     pub taken_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
-    /// The time left before its destruction is due, worked out by the server ("3 j 4 h"); none once due.
-    pub countdown: Option<String>,
+    /// The seconds left before its destruction is due; none once due or destroyed.
+    pub seconds_left: Option<i64>,
     pub destroyed_at: Option<DateTime<Utc>>,
     pub overdue_flagged_at: Option<DateTime<Utc>>,
 }
@@ -54,7 +54,7 @@ pub struct MailboxStatsView {
 #[cfg(feature = "ssr")]
 mod convert {
     use super::BackupView;
-    use crate::domain::backup::countdown_fr;
+    use crate::domain::backup::seconds_left;
     use crate::ports::SnapshotRecord;
 
     impl BackupView {
@@ -67,10 +67,10 @@ mod convert {
                 contract_terminated_at: record.contract_terminated_at,
                 taken_at: record.taken_at,
                 due_at: record.due_at,
-                countdown: record
+                seconds_left: record
                     .destroyed_at
                     .is_none()
-                    .then(|| countdown_fr(record.due_at, now))
+                    .then(|| seconds_left(record.due_at, now))
                     .flatten(),
                 destroyed_at: record.destroyed_at,
                 overdue_flagged_at: record.overdue_flagged_at,

@@ -72,25 +72,10 @@ pub fn state(
     }
 }
 
-/// The time left until `due`, as a customer reads it: "3 j 4 h", "5 h 12 min", "moins d'une minute"; `None` once
-/// it has passed.
-pub fn countdown_fr(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<String> {
-    let left = due - now;
-    if left <= Duration::zero() {
-        return None;
-    }
-    let days = left.num_days();
-    let hours = left.num_hours() % 24;
-    let minutes = left.num_minutes() % 60;
-    Some(if days > 0 {
-        format!("{days} j {hours} h")
-    } else if hours > 0 {
-        format!("{hours} h {minutes} min")
-    } else if minutes > 0 {
-        format!("{minutes} min")
-    } else {
-        "moins d’une minute".to_owned()
-    })
+/// The whole seconds left until `due`; `None` once it has passed. The pages word it in the reader's language.
+pub fn seconds_left(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<i64> {
+    let left = (due - now).num_seconds();
+    (left > 0).then_some(left)
 }
 
 #[cfg(test)]
@@ -144,22 +129,12 @@ mod tests {
     }
 
     #[test]
-    fn the_countdown_reads_in_days_and_hours_then_hours_and_minutes() {
+    fn the_countdown_runs_until_the_destruction_is_due() {
         let due = due_at(t0());
-        let left = |d: Duration| countdown_fr(due, due - d);
-        assert_eq!(
-            left(Duration::days(3) + Duration::hours(4) + Duration::minutes(5)).as_deref(),
-            Some("3 j 4 h")
-        );
-        assert_eq!(
-            left(Duration::hours(5) + Duration::minutes(12)).as_deref(),
-            Some("5 h 12 min")
-        );
-        assert_eq!(left(Duration::minutes(9)).as_deref(), Some("9 min"));
-        assert_eq!(
-            left(Duration::seconds(30)).as_deref(),
-            Some("moins d’une minute")
-        );
+        let left = |d: Duration| seconds_left(due, due - d);
+        assert_eq!(left(Duration::days(3) + Duration::hours(4)), Some(3 * 86_400 + 4 * 3_600));
+        assert_eq!(left(Duration::seconds(1)), Some(1));
         assert_eq!(left(Duration::zero()), None);
+        assert_eq!(left(Duration::seconds(-5)), None);
     }
 }

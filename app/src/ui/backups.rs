@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::{list_my_backups, list_overdue_destructions, BackupView};
 use crate::i18n::*;
-use crate::ui::consent_parts::when;
+use crate::ui::consent_parts::{time_left, when};
 use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
 
@@ -29,13 +29,15 @@ pub fn holds_label(holds: &str) -> String {
 }
 
 fn state(locale: Locale, snapshot: &BackupView) -> String {
-    match (snapshot.destroyed_at, &snapshot.countdown) {
+    match (snapshot.destroyed_at, snapshot.seconds_left) {
         (Some(at), _) => {
             let date = when(at);
             td_string!(locale, log.backups.destroyed, date).to_string()
         }
-        // The server words the time left (in French for now).
-        (None, Some(left)) => td_string!(locale, log.backups.destroyed_in, left).to_string(),
+        (None, Some(seconds)) => {
+            let left = time_left(seconds);
+            td_string!(locale, log.backups.destroyed_in, left).to_string()
+        }
         (None, None) if snapshot.overdue_flagged_at.is_some() => {
             td_string!(locale, log.backups.overdue).to_owned()
         }

@@ -285,7 +285,7 @@ async fn the_customer_sees_every_snapshot_with_its_due_date_and_destruction(back
         destroyed[0]["holds"],
         "mailbox:martin.keller@keller-velos.ch"
     );
-    assert!(destroyed[0]["countdown"].is_null());
+    assert!(destroyed[0]["seconds_left"].is_null());
 
     let page = browser.get("/account/backups").await;
     assert_eq!(page.status, StatusCode::OK);
