@@ -107,6 +107,7 @@ fn encode(value: &str) -> String {
 /// Returns `error` with the HTTP status it stands for. A form posted without JavaScript is sent back to its page
 /// with the error in the query, where the page shows it next to the field.
 pub fn fail<T>(error: AppError) -> Result<T, AppError> {
+    let error = in_reader_language(error);
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(
             http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
@@ -133,6 +134,20 @@ pub fn fail<T>(error: AppError) -> Result<T, AppError> {
         leptos_axum::redirect(&location);
     }
     Err(error)
+}
+
+/// A field error in the language of the page the request came from (validation words it in English).
+fn in_reader_language(error: AppError) -> AppError {
+    let french = request_parts().is_none_or(|parts| {
+        crate::ui::locale::preferred_locale(&parts.headers) == crate::i18n::Locale::fr
+    });
+    match error {
+        AppError::Invalid { field, message } if french => AppError::Invalid {
+            message: super::error_french::in_french(&message).unwrap_or(message),
+            field,
+        },
+        other => other,
+    }
 }
 
 /// Sends the browser on to `path` after a successful form post, with or without JavaScript.

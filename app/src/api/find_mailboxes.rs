@@ -29,7 +29,7 @@ pub async fn find_mailboxes(query: String) -> Result<Option<SupervisedCustomer>,
     }
     .map_err(internal)?;
     let Some(customer) = found else {
-        return refuse("query", "Aucun client n’a ce numéro ou cette adresse.");
+        return refuse("query", "No customer has this number or address.");
     };
     let audit = audit_entry(
         context.clock.now(),

@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 pub mod context;
 mod error;
+#[cfg(feature = "ssr")]
+mod error_french;
 
 mod access_log_flows;
 mod access_log_views;

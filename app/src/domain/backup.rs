@@ -132,7 +132,10 @@ mod tests {
     fn the_countdown_runs_until_the_destruction_is_due() {
         let due = due_at(t0());
         let left = |d: Duration| seconds_left(due, due - d);
-        assert_eq!(left(Duration::days(3) + Duration::hours(4)), Some(3 * 86_400 + 4 * 3_600));
+        assert_eq!(
+            left(Duration::days(3) + Duration::hours(4)),
+            Some(3 * 86_400 + 4 * 3_600)
+        );
         assert_eq!(left(Duration::seconds(1)), Some(1));
         assert_eq!(left(Duration::zero()), None);
         assert_eq!(left(Duration::seconds(-5)), None);

@@ -39,6 +39,39 @@ pub fn chosen_language_in(headers: &http::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The language a request's page is written in: the chosen one, else the first of `Accept-Language` the portal has,
+/// else French. (`requested_languages` hands the same order to the page renderer.)
+#[cfg(feature = "ssr")]
+pub fn preferred_locale(headers: &http::HeaderMap) -> Locale {
+    let accepted = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    chosen_language_in(headers)
+        .into_iter()
+        .chain(accepted.split(',').map(|entry| {
+            entry
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        }))
+        .find_map(|tag| {
+            let primary = tag
+                .split('-')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            match primary.as_str() {
+                "fr" => Some(Locale::fr),
+                "en" => Some(Locale::en),
+                _ => None,
+            }
+        })
+        .unwrap_or_default()
+}
+
 /// How the page's language is found on the server: the chosen language first, then the browser's `Accept-Language`.
 /// (The library's own cookie handling is off: it would store whatever was guessed from the first page as if chosen.)
 pub fn requested_languages() -> leptos_use::UseLocalesOptions {

@@ -169,7 +169,43 @@ async fn a_customer_s_language_of_record_applies_at_sign_in_unless_the_browser_c
     );
 }
 
+async fn field_errors_are_in_the_reader_s_language(backend: Backend) {
+    let Some(app) = crate::support::spawn_app(backend).await else {
+        return;
+    };
+    let catalogue: serde_json::Value =
+        serde_json::from_str(include_str!("../../../app/locales/server-errors.fr.json")).unwrap();
+    let french = format!(
+        "{} : {}.",
+        catalogue["fields"]["language"].as_str().unwrap(),
+        catalogue["reasons"]["must be fr or en"].as_str().unwrap()
+    );
+    let browser = Browser::new(&app);
+    let refused = browser
+        .call("set-language", &[("language", "de"), ("back", "/")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.json()["Invalid"]["message"],
+        french.as_str(),
+        "French by default"
+    );
+
+    let in_english = app
+        .client
+        .post(app.url("/sf/set-language"))
+        .header("origin", app.base.clone())
+        .header("accept-language", "en-GB,en;q=0.8")
+        .form(&[("language", "de"), ("back", "/")]);
+    let refused = browser.send(in_english).await;
+    assert_eq!(
+        refused.json()["Invalid"]["message"],
+        "The language must be fr or en."
+    );
+}
+
 on_both_backends!(
+    field_errors_are_in_the_reader_s_language,
     without_a_choice_the_browser_s_languages_decide,
     the_switch_remembers_the_choice_over_the_browser_s_languages,
     a_customer_s_language_of_record_applies_at_sign_in_unless_the_browser_chose,

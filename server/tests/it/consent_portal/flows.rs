@@ -289,7 +289,7 @@ async fn a_customer_denies_with_a_reason(backend: Backend) {
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         late.json()["Invalid"]["message"],
-        "This request was already denied."
+        "Cette demande a déjà été refusée."
     );
     assert!(!decision(&app, &[Role::Sysadmin], JEANNE_BACKUP)
         .await
@@ -369,7 +369,7 @@ async fn an_expired_request_cannot_be_approved(backend: Backend) {
     );
     assert_eq!(
         late.json()["Invalid"]["message"],
-        "This request expired unanswered."
+        "Cette demande a expiré sans réponse."
     );
     let consents = my_consents(&customer).await;
     assert!(consents.pending.is_empty() && consents.active.is_empty());
