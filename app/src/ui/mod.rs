@@ -20,7 +20,7 @@ mod supervision;
 mod support;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     hooks::use_location,
@@ -51,11 +51,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Not `<I18nContextProvider>`: it also renders an empty `<script>`, which carries no CSP nonce.
+    let i18n = leptos_i18n::context::init_i18n_context_with_options::<Locale>(
+        leptos_i18n::context::I18nContextOptions::default()
+            .enable_cookie(false)
+            .ssr_lang_header_getter(locale::requested_languages()),
+    );
+    provide_context(i18n);
 
     view! {
-        <I18nContextProvider enable_cookie=false ssr_lang_header_getter=locale::requested_languages()>
-            <Portal/>
-        </I18nContextProvider>
+        <Html attr:lang=move || i18n.get_locale().as_str() attr:dir="ltr"/>
+        <Portal/>
     }
 }
 

@@ -190,7 +190,10 @@ async fn the_same_flow_works_without_javascript(backend: Backend) {
         "sent back to the form with the field: {back}"
     );
     let shown = support.get(back).await;
-    assert!(shown.body.contains("support case"), "the page says why");
+    assert!(
+        shown.body.contains("cas de support"),
+        "the page says why, in French"
+    );
 
     let asked = post_plain(
         &app,
