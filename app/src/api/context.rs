@@ -136,11 +136,16 @@ pub fn fail<T>(error: AppError) -> Result<T, AppError> {
     Err(error)
 }
 
+/// The language the pages of the request's browser are written in.
+pub fn page_language() -> crate::i18n::Locale {
+    request_parts()
+        .map(|parts| crate::ui::locale::preferred_locale(&parts.headers))
+        .unwrap_or_default()
+}
+
 /// A field error in the language of the page the request came from (validation words it in English).
 fn in_reader_language(error: AppError) -> AppError {
-    let french = request_parts().is_none_or(|parts| {
-        crate::ui::locale::preferred_locale(&parts.headers) == crate::i18n::Locale::fr
-    });
+    let french = page_language() == crate::i18n::Locale::fr;
     match error {
         AppError::Invalid { field, message } if french => AppError::Invalid {
             message: super::error_french::in_french(&message).unwrap_or(message),

@@ -13,11 +13,14 @@ pub struct Me {
     pub roles: Vec<Role>,
     pub second_factor_enrolled: bool,
     pub unused_recovery_codes: u32,
+    /// The language the server writes this browser's pages in now: a page that hydrated in another one (the sign-in
+    /// has just set the customer's language of record) knows it must load again.
+    pub page_language: String,
 }
 
 #[server(prefix = "/sf", endpoint = "get-me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    use super::context::{app_context, internal, signed_in};
+    use super::context::{app_context, internal, page_language, signed_in};
     use crate::auth::session::Stage;
     use crate::ports::Principal;
 
@@ -49,5 +52,6 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
             .unused_recovery_codes(auth.account.id)
             .await
             .map_err(internal)?,
+        page_language: leptos_i18n::Locale::as_str(page_language()).to_owned(),
     }))
 }

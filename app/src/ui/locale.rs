@@ -40,7 +40,7 @@ pub fn chosen_language_in(headers: &http::HeaderMap) -> Option<String> {
 }
 
 /// The language a request's page is written in: the chosen one, else the first of `Accept-Language` the portal has,
-/// else French. (`requested_languages` hands the same order to the page renderer.)
+/// else French. (`requested_languages` hands it to the page renderer.)
 #[cfg(feature = "ssr")]
 pub fn preferred_locale(headers: &http::HeaderMap) -> Locale {
     let accepted = headers
@@ -72,22 +72,14 @@ pub fn preferred_locale(headers: &http::HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
-/// How the page's language is found on the server: the chosen language first, then the browser's `Accept-Language`.
+/// How the page's language is found on the server: `preferred_locale`, the one rule the server functions also follow.
 /// (The library's own cookie handling is off: it would store whatever was guessed from the first page as if chosen.)
 pub fn requested_languages() -> leptos_use::UseLocalesOptions {
     let options = leptos_use::UseLocalesOptions::default();
     #[cfg(feature = "ssr")]
     let options = options.ssr_lang_header_getter(|| {
         let parts = use_context::<http::request::Parts>()?;
-        let chosen = chosen_language_in(&parts.headers);
-        let accepted = parts
-            .headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|value| value.to_str().ok());
-        match (chosen, accepted) {
-            (Some(chosen), Some(accepted)) => Some(format!("{chosen},{accepted}")),
-            (chosen, accepted) => chosen.or(accepted.map(str::to_owned)),
-        }
+        Some(preferred_locale(&parts.headers).as_str().to_owned())
     });
     options
 }

@@ -148,6 +148,18 @@ fn SiteHeader() -> impl IntoView {
     let me = Resource::new(move || location.pathname.get(), |_| get_me());
     let log_out = ServerAction::<LogOut>::new();
     let i18n = use_i18n();
+    // Signing in (or correcting one's language) can change the language the server writes pages in while this page
+    // was rendered in another one; parts of it are worded once, so it loads again rather than mixing languages.
+    Effect::new(move |_| {
+        let changed = me
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|me| me.page_language != i18n.get_locale_untracked().as_str());
+        if changed {
+            let _ = window().location().reload();
+        }
+    });
     view! {
         <header class="site-header">
             <a class="brand" href="/">{t!(i18n, common.site_name)}</a>
