@@ -76,6 +76,9 @@ test('support asks for mailbox access for a case, the customer approves, resolvi
   const customer = await customerContext.newPage();
   await logIn(customer, who.customer.email);
   await expect(customer).toHaveURL(/\/account$/);
+  // The dashboard says at a glance that a request waits and that nobody has access yet.
+  await expect(customer.locator('#pending-count')).toContainText('Demandes d’accès qui attendent votre réponse : 1');
+  await expect(customer.locator('#nobody-has-access')).toBeVisible();
   await customer.locator('#consents-link').click();
   await expect(customer).toHaveURL(/\/account\/consents$/);
   const pending = customer.locator(`#pending-requests li[data-request="${requestId}"]`);
@@ -94,6 +97,11 @@ test('support asks for mailbox access for a case, the customer approves, resolvi
 
   const allowed = await accessCheck(request, who.agent, who.customer.number, who.customer.mailbox);
   expect(allowed).toMatchObject({ decision: 'allow', basis: 'grant', grant_id: Number(grantId) });
+  await customer.goto('/account');
+  await expect(customer.locator('#active-access li')).toHaveCount(1);
+  await expect(customer.locator('#active-access li')).toContainText(`boîte mail ${who.customer.mailbox.replace('mailbox:', '')} : lire`);
+  await expect(customer.locator('#pending-count')).toHaveCount(0);
+  await expect(customer.locator('#recent-access li.log-entry').first()).toBeVisible();
 
   await page.goto('/staff/cases');
   await submit(page, `#open-cases li[data-case="${caseId}"] .resolve-form`, () =>
@@ -104,7 +112,9 @@ test('support asks for mailbox access for a case, the customer approves, resolvi
   const denied = await accessCheck(request, who.agent, who.customer.number, who.customer.mailbox);
   expect(denied).toMatchObject({ decision: 'deny', basis: 'no-active-grant' });
 
-  await customer.reload();
+  await customer.goto('/account');
+  await expect(customer.locator('#nobody-has-access')).toBeVisible();
+  await customer.goto('/account/consents');
   await expect(customer.locator('#no-active')).toBeVisible();
   await expect(customer.locator(`#ended-grants li[data-grant="${grantId}"] .end-reason`)).toHaveText('cas de support résolu');
   await customerContext.close();

@@ -1,11 +1,19 @@
-//! The customer's own area.
+//! The customer's own area, opening on what matters most: does anyone have access to my data right now, and who
+//! looked at it recently.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::api::get_me;
+use crate::api::{get_me, list_my_access_log, list_my_consents, GrantSummary};
 use crate::i18n::*;
+use crate::ui::access_log::LogEntries;
+use crate::ui::consent_parts::{actions, resource, time_left};
+use crate::ui::forms::ErrorText;
+use crate::ui::locale::current_locale;
+
+/// How many of the latest log entries the dashboard shows; the rest is one link away.
+const RECENT_ENTRIES: usize = 5;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -24,6 +32,10 @@ pub fn AccountPage() -> impl IntoView {
         </Suspense>
         <p class="lead">{t!(i18n, auth.account.lead)}</p>
         <crate::ui::messages::IncidentsNotice/>
+        <div class="glance" role="group" aria-label=move || t_string!(i18n, auth.account.glance_label)>
+            <AccessNow/>
+            <RecentLookUps/>
+        </div>
         <nav aria-label=move || t_string!(i18n, auth.account.nav_label)>
             <ul class="link-list">
                 <li><A href="/account/consents" attr:id="consents-link">{t!(i18n, auth.account.links.consents)}</A></li>
@@ -34,5 +46,96 @@ pub fn AccountPage() -> impl IntoView {
                 <li><A href="/security">{t!(i18n, auth.account.links.security)}</A></li>
             </ul>
         </nav>
+    }
+}
+
+/// Active grants and requests waiting for an answer: the two ways someone could reach private data.
+#[component]
+fn AccessNow() -> impl IntoView {
+    let i18n = use_i18n();
+    let consents = Resource::new(|| (), |_| list_my_consents());
+    view! {
+        <section class="card glance-card" id="access-now" aria-labelledby="access-now-heading">
+            <h2 id="access-now-heading">{t!(i18n, auth.account.now_heading)}</h2>
+            <Suspense fallback=move || view! { <p>{t!(i18n, auth.account.loading)}</p> }>
+                {move || {
+                    consents
+                        .get()
+                        .map(|result| match result {
+                            Ok(consents) => {
+                                let count = consents.pending.len();
+                                let pending = (count > 0)
+                                    .then(|| {
+                                        view! {
+                                            <p class="state pending" id="pending-count">
+                                                {t!(i18n, auth.account.pending, count)} " "
+                                                <A href="/account/consents">{t!(i18n, auth.account.answer)}</A>
+                                            </p>
+                                        }
+                                    });
+                                view! {
+                                    {pending}
+                                    <ActiveGrants active=consents.active/>
+                                    <p><A href="/account/consents">{t!(i18n, auth.account.manage)}</A></p>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ErrorText error/> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ActiveGrants(active: Vec<GrantSummary>) -> impl IntoView {
+    let locale = current_locale();
+    if active.is_empty() {
+        return view! { <p class="state ended" id="nobody-has-access">{td_string!(locale, auth.account.nobody)}</p> }
+            .into_any();
+    }
+    view! {
+        <ul class="glance-list" id="active-access">
+            {active
+                .into_iter()
+                .map(|grant| {
+                    let resource = resource(&grant.resource);
+                    let actions = actions(&grant.actions);
+                    let left = time_left(grant.seconds_left.unwrap_or_default());
+                    let line = td_string!(locale, auth.account.grant_line, resource, actions, left).to_string();
+                    view! { <li class="state active">{line}</li> }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The latest entries of the customer's access log, as the log page shows them.
+#[component]
+fn RecentLookUps() -> impl IntoView {
+    let i18n = use_i18n();
+    let log = Resource::new(
+        || (),
+        |_| list_my_access_log(None, None, None, None, None, None),
+    );
+    view! {
+        <section class="card glance-card" id="recent-access" aria-labelledby="recent-access-heading">
+            <h2 id="recent-access-heading">{t!(i18n, auth.account.recent_heading)}</h2>
+            <Suspense fallback=move || view! { <p>{t!(i18n, auth.account.loading)}</p> }>
+                {move || {
+                    log.get()
+                        .map(|result| match result {
+                            Ok(log) => {
+                                let entries = log.entries.into_iter().take(RECENT_ENTRIES).collect();
+                                view! { <LogEntries entries for_customer=true/> }.into_any()
+                            }
+                            Err(error) => view! { <ErrorText error/> }.into_any(),
+                        })
+                }}
+            </Suspense>
+            <p><A href="/account/access-log">{t!(i18n, auth.account.whole_log)}</A></p>
+        </section>
     }
 }
