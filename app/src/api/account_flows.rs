@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use crate::api::context::{client_addr, fail, internal, AppContext};
+    use crate::api::context::{client_addr, fail, internal, is_portal_path, AppContext};
     use crate::api::AppError;
     use crate::domain::throttle::wait_before_next_attempt;
     use crate::ports::Principal;
@@ -19,15 +19,7 @@ mod server_side {
     pub fn safe_next(next: Option<&str>, principal: Principal) -> String {
         let home = home_of(principal);
         match next {
-            // A control character cannot go in the `Location` header, and leptos_axum panics on one.
-            Some(path)
-                if path.starts_with(home)
-                    && !path.contains("//")
-                    && !path.contains('\\')
-                    && !path.chars().any(char::is_control) =>
-            {
-                path.to_owned()
-            }
+            Some(path) if path.starts_with(home) && is_portal_path(path) => path.to_owned(),
             _ => home.to_owned(),
         }
     }

@@ -155,6 +155,15 @@ fn in_reader_language(error: AppError) -> AppError {
     }
 }
 
+/// Whether a redirect may follow `path`: a path of this portal, never another origin (`//host`, `/\\host`), and no
+/// control character, which cannot go in a `Location` header (leptos_axum panics on one).
+pub fn is_portal_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.contains("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+}
+
 /// Sends the browser on to `path` after a successful form post, with or without JavaScript.
 pub fn go_to(path: &str) {
     leptos_axum::redirect(path);

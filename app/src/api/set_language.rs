@@ -43,17 +43,9 @@ pub(super) fn remember_language(
 /// Only a path on this site: anything else (another origin, `//host`, control characters) goes to the home page.
 #[cfg(feature = "ssr")]
 fn local_path(back: Option<&str>) -> String {
-    match back {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.chars().any(char::is_control) =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+    back.filter(|path| super::context::is_portal_path(path))
+        .unwrap_or("/")
+        .to_owned()
 }
 
 #[cfg(all(test, feature = "ssr"))]
