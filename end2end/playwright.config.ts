@@ -3,10 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-// The suite runs against the real release build: `cargo leptos build --release` first (see README.md).
+// The suite runs against the release site: `cargo leptos build --release` first (see README.md).
 const port = Number(process.env.PORTAL_E2E_PORT ?? 3457);
 const root = resolve(__dirname, '..');
-const server = join(root, 'target', 'release', 'server');
+// CI points PORTAL_E2E_SERVER at the server of its test build (see .ci/test); the bundle is the release one either way.
+const server = process.env.PORTAL_E2E_SERVER ?? join(root, 'target', 'release', 'server');
 // Workers load this file again; the runner's choice reaches them (and the tests that read the API token) through
 // the environment they inherit.
 process.env.PORTAL_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'portal-e2e-'));
@@ -57,7 +58,10 @@ export default defineConfig({
   webServer: {
     // Demo data, plus per project one new support agent who has not enrolled a second factor yet and one support
     // agent of its own for the consent flow (whose sign-ins never race the demo staff's single-use codes), one staff
-    // member with every staff role for the accessibility checks, and service tokens for the access checks and for opening
+    // member with every staff role for the accessibility checks and one for the keyboard checks, one support agent for
+    // the keyboard-only consent flows, and a privacy officer each for the charter and the disclosure specs (the one
+    // demo officer's single-use codes made those two wait for each other, up to minutes); one staff member with every
+    // role for the hydration checks (JavaScript on only); and service tokens for the access checks and for opening
     // consent requests as the ticketing system does.
     command: [
       `"${server}" seed-demo`,
@@ -72,6 +76,17 @@ export default defineConfig({
       ...['js-on', 'js-off'].map(
         (project) =>
           `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email a11y.staff.${project}@staff.portal.example --name "Agent accessibilité"`,
+      ),
+      ...['js-on', 'js-off'].flatMap((project) => [
+        `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email keyboard.staff.${project}@staff.portal.example --name "Agent clavier"`,
+        `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email keyboard.agent.${project}@staff.portal.example --name "Agent au clavier"`,
+      ]),
+      `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email hydration.staff@staff.portal.example --name "Agent hydratation"`,
+      ...['js-on', 'js-off'].flatMap((project) =>
+        ['charter', 'disclosure'].map(
+          (spec) =>
+            `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role privacy-officer --email ${spec}.officer.${project}@staff.portal.example --name "Déléguée protection des données"`,
+        ),
       ),
       `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
       `"${server}" create-service-token --name e2e-ticketing --scopes consent-requests > "${join(dataDir, 'e2e-ticketing-token')}"`,

@@ -1,30 +1,17 @@
-import { expect, Page, test } from '@playwright/test';
-import { logIn, submit, totp } from './support';
+import { expect, test } from '@playwright/test';
+import { enrolWithKeyboard, logIn, ready, replaceText, tabTo } from './support';
 
 // The charter (charter §7): public pages without signing in, the word-level difference between two versions, and
 // the privacy officer's publication → terms-change notice in every customer's messages → the customer's
 // acknowledgement. Both projects (JavaScript on and off) run at the same time against one server and may each
 // publish a version, so nothing below assumes which number is the latest: each reads the number it got.
-const officer = { email: 'ines.morel@staff.portal.example', totpSecret: 'NFXGK4ZONVXXEZLMFVSGK3LPFV2G65DQ' };
+
 // Each project acknowledges as its own customer (the one its consent and access-log runs use too: a charter banner
 // or acknowledgement changes nothing they check); the "lone" customers are kept for the sessions test.
 const customers = {
   'js-on': { email: 'as.rochat@rochat-avocats.ch' },
   'js-off': { email: 'elodie.perrin@bluewin.ch' },
 };
-
-// Four runs (two specs, JavaScript on and off) sign in this one officer at once, and each TOTP step is accepted
-// once: the last may wait four 30-second steps.
-async function signInPrivacyOfficer(page: Page) {
-  await expect(async () => {
-    await logIn(page, officer.email);
-    await expect(page).toHaveURL(/\/login\/second-factor/, { timeout: 5_000 });
-    // The next step's code: the server accepts one step of drift, and a code newer than another run's.
-    await page.getByLabel('Code', { exact: true }).fill(totp(officer.totpSecret, Date.now() + 30_000));
-    await page.locator('#second-factor-form button[type=submit]').click();
-    await expect(page).toHaveURL(/\/staff$/, { timeout: 5_000 });
-  }).toPass({ timeout: 180_000, intervals: [2_000, 5_000, 10_000] });
-}
 
 test('the charter in force, its history and every version are public, in French with the English beside it', async ({
   page,
@@ -59,31 +46,41 @@ test('a privacy officer publishes a version, every customer is told, and a custo
   { page, browser, javaScriptEnabled },
   testInfo,
 ) => {
-  test.setTimeout(240_000);
+  test.setTimeout(180_000);
   const project = testInfo.project.name;
   // One word, so that the word-level difference with another run's version never shares part of it.
   const marker = `Ajout-${project}-${Date.now()}`;
-  await signInPrivacyOfficer(page);
+  // Its own privacy officer (created without a second factor by playwright.config.ts): enrols and is signed in.
+  await enrolWithKeyboard(page, `charter.officer.${project}@staff.portal.example`);
   await page.goto('/privacy/charter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Charte de confidentialité : nouvelle version');
 
   // The other project may save or publish at the same time: save, check, publish, and start again if the draft
-  // changed in between.
+  // changed in between. All with the keyboard alone (the texts pasted, as one would).
   let published = 0;
   await expect(async () => {
     await page.goto('/privacy/charter');
+    await ready(page);
     const french = page.getByLabel('Texte français (fait foi)');
     const start = (await french.inputValue()).split('\nAjout-')[0].trimEnd();
-    await french.fill(`${start}\n\n${marker}\n\n<script>window.charterXss = 1</script>\n`);
-    await page.getByLabel('Traduction anglaise').fill(`# Privacy charter\n\nTranslation (${project}).\n`);
-    await submit(page, '#draft-form', () => expect(page).toHaveURL(/done=saved/, { timeout: 5_000 }));
+    await tabTo(page, french);
+    await replaceText(page, `${start}\n\n${marker}\n\n<script>window.charterXss = 1</script>\n`);
+    await tabTo(page, page.getByLabel('Traduction anglaise'));
+    await replaceText(page, `# Privacy charter\n\nTranslation (${project}).\n`);
+    await tabTo(page, page.locator('#draft-form button[type=submit]'));
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/done=saved/, { timeout: 5_000 });
+    await expect(page.locator('#done-notice')).toBeFocused();
     // The preview renders the Markdown and shows raw HTML as text.
     await expect(page.locator('#preview-fr')).toContainText(marker);
     await expect(page.locator('#preview-fr')).toContainText('<script>window.charterXss = 1</script>');
     await expect(page.locator('#diff ins').filter({ hasText: marker })).toHaveCount(1);
-    await page.getByLabel('Ce qui change, en quelques phrases').fill(`Ajout d’un paragraphe (${project}).`);
-    await page.locator('#publish-form button[type=submit]').click();
+    await tabTo(page, page.getByLabel('Ce qui change, en quelques phrases'), 300);
+    await page.keyboard.type(`Ajout d’un paragraphe (${project}).`);
+    await tabTo(page, page.locator('#publish-form button[type=submit]'));
+    await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/done=published&version=\d+/, { timeout: 5_000 });
+    await expect(page.locator('#done-notice')).toBeFocused();
     published = Number(await page.locator('#published-version').textContent());
   }).toPass({ timeout: 120_000, intervals: [1_000, 3_000, 5_000] });
   expect(published).toBeGreaterThan(1);
@@ -128,14 +125,17 @@ test('a privacy officer publishes a version, every customer is told, and a custo
   await expect(mine.getByRole('heading', { level: 1 })).toBeVisible();
   const asked = Number(await banner.getAttribute('data-version'));
   expect(asked).toBeGreaterThanOrEqual(published);
-  await submit(mine, '#acknowledge-form', () => expect(mine).toHaveURL(/\/account\/consents\?done=charter-acknowledged/));
-  await expect(mine.locator('#charter-acknowledged')).toBeVisible();
+  await ready(mine);
+  await tabTo(mine, mine.locator('#acknowledge-form button[type=submit]'));
+  await mine.keyboard.press('Enter');
+  await expect(mine).toHaveURL(/\/account\/consents\?done=charter-acknowledged/);
+  await expect(mine.locator('#charter-acknowledged')).toBeFocused();
   // Gone, unless the other project published a newer version in the meantime.
   await expect(async () => {
     const shown = mine.locator('#charter-banner');
     if (await shown.count()) {
       expect(Number(await shown.getAttribute('data-version'))).toBeGreaterThan(asked);
     }
-  }).toPass();
+  }).toPass({ timeout: 10_000 });
   await context.close();
 });

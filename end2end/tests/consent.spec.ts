@@ -1,7 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { logIn, submit, totp } from './support';
+import { APIRequestContext, expect, Page } from '@playwright/test';
+import { expectNoViolations, test } from './a11y';
+import {
+  chooseWithArrows,
+  enrolWithKeyboard,
+  expectDone,
+  logIn,
+  ready,
+  replaceText,
+  sendWithKeyboard,
+  signInWithKeyboard,
+  submit,
+  tabTo,
+  totp,
+} from './support';
+
+// The two tests of a project share its customer: they run one after the other.
+test.describe.configure({ mode: 'serial' });
 
 // Each project (JavaScript on and off) runs at the same time with its own agent and customer, so that neither sees
 // the other's requests. The agents are created by playwright.config.ts and enrol at their first sign-in.
@@ -117,5 +133,138 @@ test('support asks for mailbox access for a case, the customer approves, resolvi
   await customer.goto('/account/consents');
   await expect(customer.locator('#no-active')).toBeVisible();
   await expect(customer.locator(`#ended-grants li[data-grant="${grantId}"] .end-reason`)).toHaveText('cas de support résolu');
+  await customerContext.close();
+});
+
+/** Fills the new-request form field by field with the keyboard and sends it with Enter. */
+async function requestWithKeyboard(page: Page, customer: string, caseId: string, resource: string, why: string) {
+  await tabTo(page, page.getByLabel('Numéro de client'));
+  await replaceText(page, customer);
+  await tabTo(page, page.getByLabel('Donnée concernée'));
+  await replaceText(page, resource);
+  await chooseWithArrows(page, page.getByLabel('Motif', { exact: true }), 'incident-response');
+  await tabTo(page, page.getByLabel('Explication pour le client'));
+  await replaceText(page, why);
+  await tabTo(page, page.getByLabel('Cas de support'));
+  await replaceText(page, caseId);
+  await tabTo(page, page.getByLabel('Durée demandée, en minutes'));
+  await replaceText(page, '90');
+  await page.keyboard.press('Enter');
+}
+
+test('support and the customer request, refuse, accept, revoke and record consent with the keyboard alone', async (
+  { page, browser, baseURL, javaScriptEnabled, audit },
+  testInfo,
+) => {
+  test.setTimeout(240_000);
+  const project = testInfo.project.name;
+  const who = people[project as keyof typeof people];
+  await enrolWithKeyboard(page, `keyboard.agent.${project}@staff.portal.example`);
+
+  // A support case, opened with the keyboard; the confirmation takes the focus and leads on to a request.
+  await tabTo(page, page.locator('#support-tools a[href="/staff/cases"]'));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/staff\/cases$/);
+  await tabTo(page, page.getByLabel('Numéro de client'));
+  await page.keyboard.type(who.customer.number);
+  await tabTo(page, page.getByLabel('Sujet'));
+  await page.keyboard.type('Boîte pleine');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/done=opened/);
+  await expect(page.locator('#case-opened')).toBeFocused();
+  const caseId = query(page, 'case');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#request-for-case')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/staff\/consents\/new\?/);
+  await ready(page);
+
+  // A mistake is announced and takes the focus; the field says it is the one in error.
+  await requestWithKeyboard(page, who.customer.number, caseId, 'mailbox:inconnu@example.ch', 'Vider la boîte.');
+  await expect(page.getByRole('alert')).toBeFocused();
+  await expect(page.getByLabel('Donnée concernée')).toHaveAttribute('aria-invalid', 'true');
+  await requestWithKeyboard(page, who.customer.number, caseId, who.customer.mailbox, 'Première demande, à refuser.');
+  await expectDone(page, 'requested');
+  const refused = query(page, 'request');
+  const requested: string[] = [];
+  for (const why of ['Deuxième demande, à accepter.', 'Troisième demande, à retirer.']) {
+    await page.goto(`/staff/consents/new?customer=${who.customer.number}&case=${caseId}`);
+    await ready(page);
+    await requestWithKeyboard(page, who.customer.number, caseId, who.customer.mailbox, why);
+    await expect(page).toHaveURL(/done=requested/);
+    requested.push(query(page, 'request'));
+  }
+  const [accepted, withdrawn] = requested;
+  // The support queue with requests waiting, audited in both languages.
+  await expectNoViolations(page, audit, '/staff/consents');
+
+  // The customer refuses one request with a reason and accepts another for less time than asked.
+  const customerContext = await browser.newContext({ baseURL, javaScriptEnabled });
+  const customer = await customerContext.newPage();
+  await signInWithKeyboard(customer, who.customer.email);
+  await expectNoViolations(customer, audit, '/account');
+  await expectNoViolations(customer, audit, '/account/consents');
+  await customer.goto('/account/consents');
+  await ready(customer);
+  const toRefuse = customer.locator(`#pending-requests li[data-request="${refused}"]`);
+  await tabTo(customer, toRefuse.getByLabel('Motif du refus (facultatif)'));
+  await customer.keyboard.type('Pas maintenant, merci.');
+  await sendWithKeyboard(customer, toRefuse.locator('.deny-form button[type=submit]'), 'denied');
+
+  const toAccept = customer.locator(`#pending-requests li[data-request="${accepted}"]`);
+  await tabTo(customer, toAccept.getByLabel('Durée accordée, en minutes'));
+  await replaceText(customer, '30');
+  await customer.keyboard.press('Enter');
+  await expectDone(customer, 'approved');
+  const grant = customer.locator('#active-grants li');
+  await expect(grant).toHaveCount(1);
+  await expect(grant.locator('.time-left')).toHaveText(/^(29|30) min$/);
+  const grantId = (await grant.getAttribute('data-grant')) ?? '';
+  await expectNoViolations(customer, audit, '/account');
+  await expectNoViolations(customer, audit, '/account/consents');
+
+  // …and takes it back.
+  await customer.goto('/account/consents');
+  await ready(customer);
+  await sendWithKeyboard(customer, customer.locator(`#active-grants li[data-grant="${grantId}"] .revoke-form button`), 'revoked');
+  await expect(customer.locator('#no-active')).toBeVisible();
+
+  // Then gives access of their own accord, for the open case.
+  await chooseWithArrows(customer, customer.locator('#grant-form').getByLabel('Donnée concernée'), who.customer.mailbox);
+  await chooseWithArrows(customer, customer.locator('#grant-form').getByLabel('Cas de support'), caseId);
+  await sendWithKeyboard(customer, customer.locator('#grant-form button[type=submit]'), 'granted');
+  await expect(customer.locator('#active-grants li')).toHaveCount(1);
+
+  // Support withdraws the request nobody answered and records consent given on the phone.
+  await page.goto('/staff/consents');
+  await ready(page);
+  await sendWithKeyboard(page, page.locator(`li[data-request="${withdrawn}"] .withdraw-form button`), 'withdrawn');
+  await page.goto(`/staff/consents/oral?customer=${who.customer.number}&case=${caseId}`);
+  await ready(page);
+  await tabTo(page, page.getByLabel('Donnée concernée'));
+  await page.keyboard.type(who.customer.mailbox);
+  await tabTo(page, page.getByLabel('Comment l’appelant a été identifié'));
+  await page.keyboard.type('Rappelée au numéro du contrat, numéro de client confirmé.');
+  await tabTo(page, page.getByLabel('Référence de l’appel'));
+  await page.keyboard.type('APP-2026-11-27-7');
+  await tabTo(page, page.getByLabel('Ce qui a été relu au client'));
+  await page.keyboard.type('Lire la boîte mail pendant une heure pour le cas ouvert.');
+  await sendWithKeyboard(page, page.locator('#oral-consent-form button[type=submit]'), 'recorded');
+  await customer.goto('/account/consents');
+  await expect(customer.locator('#active-grants li')).toHaveCount(2);
+  await expect(customer.locator('#active-grants')).toContainText('APP-2026-11-27-7');
+
+  // Resolving the case ends both mailbox grants (the first test's grant ended the same way).
+  const endedByCase = customer.locator('#ended-grants li .end-reason').filter({ hasText: 'cas de support résolu' });
+  const endedBefore = await endedByCase.count();
+  await page.goto('/staff/cases');
+  await ready(page);
+  await sendWithKeyboard(page, page.locator(`#open-cases li[data-case="${caseId}"] .resolve-form button`), 'resolved');
+  await customer.goto('/account/consents');
+  await expect(customer.locator('#no-active')).toBeVisible();
+  await expect(endedByCase).toHaveCount(endedBefore + 2);
+  // Every ended state and the access log that records them, audited in both languages.
+  await expectNoViolations(customer, audit, '/account/consents');
+  await expectNoViolations(customer, audit, '/account/access-log');
   await customerContext.close();
 });

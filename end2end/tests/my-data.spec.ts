@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { logIn, loneCustomerFor, submit } from './support';
+import { chooseWithArrows, expectDone, logIn, loneCustomerFor, ready, replaceText, sendWithKeyboard, tabTo } from './support';
 
 // Each project (JavaScript on and off) uses its own customer, so the two runs never correct the same record. Only
-// the phone is corrected: the other specs do not read it, and the sign-in address stays as it is.
+// the phone is corrected: the other specs do not read it, and the sign-in address stays as it is. The forms are used
+// with the keyboard alone.
 test('a customer reads what is stored about them, corrects their phone, files a request and exports everything', async (
   { page },
   testInfo,
@@ -19,23 +20,31 @@ test('a customer reads what is stored about them, corrects their phone, files a 
   await expect(fields).toContainText('lors du transfert d’un contrat entre deux entités');
   await expect(page.locator('#contracts')).toContainText('hébergement web');
 
-  // A wrong number: the error is next to the field, whatever the JavaScript.
-  await page.getByLabel('Téléphone', { exact: true }).fill('011 123');
-  await submit(page, '#correct-form', () => expect(page.locator('#field-phone-error')).toBeVisible({ timeout: 3_000 }));
-  await expect(page.getByLabel('Téléphone', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  // A wrong number: the error is announced and takes the focus, and it is next to the field, whatever the JavaScript.
+  await ready(page);
+  const phoneField = page.getByLabel('Téléphone', { exact: true });
+  await tabTo(page, phoneField);
+  await replaceText(page, '011 123');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#field-phone-error')).toBeVisible();
+  await expect(page.getByRole('alert')).toBeFocused();
+  await expect(phoneField).toHaveAttribute('aria-invalid', 'true');
 
   // The Swiss way of writing it is stored in E.164, and the page says who changed it.
-  await page.getByLabel('Téléphone', { exact: true }).fill('079 123 45 67');
-  await submit(page, '#correct-form', () => expect(page).toHaveURL(/done=corrected/, { timeout: 3_000 }));
+  await tabTo(page, phoneField);
+  await replaceText(page, '079 123 45 67');
+  await page.keyboard.press('Enter');
+  await expectDone(page, 'corrected');
   const phone = fields.locator('[data-field="phone"]');
   await expect(phone).toContainText('+41791234567');
   await expect(phone).toContainText('par vous');
 
   // A request about their data, with its 30-day clock.
   const text = `Question du projet ${testInfo.project.name}`;
-  await page.getByLabel('Type de demande').selectOption('question');
-  await page.getByLabel('Votre demande').fill(text);
-  await submit(page, '#request-form', () => expect(page).toHaveURL(/done=request-filed/, { timeout: 3_000 }));
+  await chooseWithArrows(page, page.getByLabel('Type de demande'), 'question');
+  await tabTo(page, page.getByLabel('Votre demande'));
+  await page.keyboard.type(text);
+  await sendWithKeyboard(page, page.locator('#request-form button[type=submit]'), 'request-filed');
   const mine = page.locator('#my-requests');
   await expect(mine).toContainText(text);
   await expect(mine).toContainText(/29 jours restants|30 jours restants/);

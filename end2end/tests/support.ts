@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page, test } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'portail-demo-2026';
 
@@ -59,4 +59,84 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD)
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe').fill(password);
   await page.locator('#login-form button[type=submit]').click();
+}
+
+/** Moves the focus with Tab alone until `target` has it, as someone without a mouse does. */
+export async function tabTo(page: Page, target: Locator, maxStops = 60) {
+  for (let stop = 0; stop < maxStops; stop++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+  }
+  throw new Error(`${target} is not reachable with Tab within ${maxStops} stops`);
+}
+
+/** With JavaScript on, waits until the page is hydrated (its handlers attached); without, the page is ready as is. */
+export async function ready(page: Page) {
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', '');
+  }
+}
+
+/** Fills the sign-in form with the demo password and sends it, with the keyboard alone. */
+async function sendCredentialsWithKeyboard(page: Page, email: string) {
+  await page.goto('/login');
+  await ready(page);
+  await tabTo(page, page.getByLabel('Adresse e-mail'));
+  await page.keyboard.type(email);
+  await tabTo(page, page.getByLabel('Mot de passe'));
+  await page.keyboard.type(DEMO_PASSWORD);
+  await page.keyboard.press('Enter');
+}
+
+/** Signs in a staff member created without a second factor and enrols one, with the keyboard alone; returns the
+ * TOTP secret for later sign-ins. */
+export async function enrolWithKeyboard(page: Page, email: string): Promise<string> {
+  await sendCredentialsWithKeyboard(page, email);
+  await expect(page).toHaveURL(/\/login\/enrol$/);
+  await ready(page);
+  const secret = (await page.locator('#totp-secret').textContent())?.trim() ?? '';
+  await tabTo(page, page.getByLabel('Code', { exact: true }));
+  await page.keyboard.type(totp(secret));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/login\/recovery-codes$/);
+  await ready(page);
+  await tabTo(page, page.locator('#continue'));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/staff$/);
+  return secret;
+}
+
+/** Signs a customer in with the keyboard alone. */
+export async function signInWithKeyboard(page: Page, email: string) {
+  await sendCredentialsWithKeyboard(page, email);
+  await expect(page).toHaveURL(/\/account$/);
+  await ready(page);
+}
+
+/** Replaces the text of the focused field, as selecting all and typing (or pasting) does. */
+export async function replaceText(page: Page, text: string) {
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+}
+
+/** Chooses an option of the focused select with the arrow keys, as a keyboard user does. */
+export async function chooseWithArrows(page: Page, select: Locator, value: string) {
+  await tabTo(page, select);
+  for (let step = 0; step < 20 && (await select.inputValue()) !== value; step++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  await expect(select).toHaveValue(value);
+}
+
+/** Checks that a form led to its outcome and that the outcome took the focus, as a screen reader announces it. */
+export async function expectDone(page: Page, done: string) {
+  await expect(page).toHaveURL(new RegExp(`done=${done}`));
+  await expect(page.locator('#done-notice')).toBeFocused();
+}
+
+/** Reaches `button` with Tab, sends its form with Enter, and checks the outcome. */
+export async function sendWithKeyboard(page: Page, button: Locator, done: string) {
+  await tabTo(page, button);
+  await page.keyboard.press('Enter');
+  await expectDone(page, done);
 }

@@ -127,7 +127,7 @@ pub async fn create_user(
             account: Some(account),
             email: Some(email.to_string()),
             client_ip: None,
-            detail: Some("admin CLI".into()),
+            detail: Some(app::log_detail!("admin CLI")),
         })
         .await?;
     Ok(account)
@@ -151,7 +151,7 @@ pub async fn disable_user(
             account: Some(account.id),
             email: Some(email.to_string()),
             client_ip: None,
-            detail: Some("admin CLI".into()),
+            detail: Some(app::log_detail!("admin CLI")),
         })
         .await?;
     Ok(account.id)

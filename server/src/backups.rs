@@ -117,7 +117,7 @@ pub async fn terminate_contract(
     let audit = console_audit(
         AuditEvent::ContractTerminated,
         now,
-        format!("contract {} terminated", number.trim()),
+        app::log_detail!("contract {number} terminated", number = number.trim()),
     );
     match store.terminate_contract(number, None, &audit).await? {
         Termination::Terminated(contract) => Ok(format!(
@@ -186,7 +186,7 @@ pub async fn transfer_contract(
     let audit = console_audit(
         AuditEvent::ContractTransferred,
         now,
-        format!("contract {number} transferred from {from_number} to {to_number}"),
+        app::log_detail!("contract {number} transferred from {from_number} to {to_number}"),
     );
     match store
         .transfer_contract(number, receiver.id, None, &audit)
@@ -272,7 +272,7 @@ pub async fn seed_demo_backups(
             action: None,
             basis: AuditBasis::StaffRole,
             source: EventSource::Service(SERVICE.to_owned()),
-            detail: Some(format!("copy of {holds}")),
+            detail: Some(app::log_detail!("copy of {holds}")),
         };
         if !matches!(
             store.register_snapshot(&snapshot, &audit).await?,
@@ -284,7 +284,10 @@ pub async fn seed_demo_backups(
         if age > Duration::days(app::domain::backup::RETENTION_DAYS) {
             let confirmed = AuditEntry {
                 event: AuditEvent::BackupDestroyed,
-                detail: Some(format!("destruction confirmed by {SERVICE}")),
+                detail: Some(app::log_detail!(
+                    "destruction confirmed by {service}",
+                    service = SERVICE
+                )),
                 ..audit
             };
             store.confirm_destroyed(&id, SERVICE, &confirmed).await?;

@@ -10,7 +10,7 @@ mod server_side {
 
     use crate::api::access_log_views::{AccessLog, LogBasis, LogEntryView, VerificationView, Who};
     use crate::api::consent_flows::{given, parsed, refuse, resource_label, Labels};
-    use crate::api::context::{internal, AppContext};
+    use crate::api::context::{internal, page_language, AppContext};
     use crate::api::AppError;
     use crate::domain::consent::ResourceId;
     use crate::domain::Role;
@@ -87,7 +87,11 @@ mod server_side {
     }
 
     pub fn verification(status: VerificationStatus) -> VerificationView {
+        let problem_kind = status.problem.as_ref().and_then(|problem| {
+            crate::domain::chain_break::ChainBreak::parse(problem.entry, &problem.reason)
+        });
         VerificationView {
+            problem_kind,
             finished_at: status.finished_at,
             verified_through: status.verified_through,
             entries_checked: status.entries_checked,
@@ -192,7 +196,10 @@ mod server_side {
                 EventSource::Portal => None,
                 EventSource::Service(name) => Some(name),
             },
-            detail: entry.detail,
+            // In the reader's language; the stored words stay in the exports, which the chain hash covers.
+            detail: entry
+                .detail
+                .map(|detail| crate::api::log_details::shown(&detail, page_language())),
         })
     }
 }

@@ -63,6 +63,8 @@ pub struct VerificationView {
     pub entries_checked: i64,
     /// The first bad entry and what is wrong with it, when the chain was found broken.
     pub problem: Option<(i64, String)>,
+    /// What that problem is, when the stored words are the verifier's (to word it in the reader's language).
+    pub problem_kind: Option<crate::domain::chain_break::ChainBreak>,
 }
 
 /// One page of a log, newest first.

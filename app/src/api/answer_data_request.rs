@@ -29,11 +29,9 @@ pub async fn answer_data_request(request: String, answer: String) -> Result<(), 
     };
     let Some(open) = context
         .store
-        .open_data_requests()
+        .open_data_request(id)
         .await
         .map_err(internal)?
-        .into_iter()
-        .find(|open| open.request.id == id)
     else {
         return answered_already();
     };

@@ -58,9 +58,10 @@ pub async fn approve_request(
         customer_actor(&me),
         me.customer(),
         Some(approval.grant.scope().resource()),
-        format!(
-            "request {id}: {} for {granted_minutes} min",
-            approval.grant.actions()
+        crate::log_detail!(
+            "request {id}: {actions} for {minutes} min",
+            actions = approval.grant.actions(),
+            minutes = granted_minutes
         ),
     );
     context

@@ -97,7 +97,7 @@ pub async fn require_supervisor(
             forbid_with(
                 context,
                 Some(account),
-                "StaleSecondFactor",
+                "second factor too old",
                 AppError::SecondFactorTooOld,
             )
             .await

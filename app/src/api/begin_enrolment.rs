@@ -38,7 +38,7 @@ pub async fn begin_enrolment() -> Result<Enrolment, AppError> {
     // Replacing an enrolled factor from a signed-in session would let a stolen session lock the owner out: customers
     // disable theirs first (which takes the password), staff ask an administrator.
     if account.totp_secret.is_some() {
-        return forbid(&context, Some(account.id), "SecondFactorAlreadyEnrolled").await;
+        return forbid(&context, Some(account.id), "second factor already enrolled").await;
     }
     let secret = match &state.pending_totp_secret {
         Some(secret) => secret.clone(),

@@ -49,7 +49,9 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
         .filter(|account| account.principal.customer() == Some(customer.id));
     let mut changed = event(SecurityEventKind::EmailChanged, &context);
     changed.account = account.map(|account| account.id);
-    changed.detail = Some("confirmed by the link sent to the new address".to_owned());
+    changed.detail = Some(crate::log_detail!(
+        "confirmed by the link sent to the new address"
+    ));
     match context
         .store
         .confirm_email_change(change.id, &notice, &changed, now)

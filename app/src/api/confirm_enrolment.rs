@@ -30,7 +30,12 @@ pub async fn confirm_enrolment(code: String) -> Result<(), AppError> {
         .map_err(internal)?
         .and_then(|a| a.totp_secret);
     if enrolled.is_some() {
-        return forbid(&context, Some(state.account), "SecondFactorAlreadyEnrolled").await;
+        return forbid(
+            &context,
+            Some(state.account),
+            "second factor already enrolled",
+        )
+        .await;
     }
     let Some(secret) = state.pending_totp_secret.clone() else {
         return fail(AppError::SignInRequired);

@@ -32,7 +32,7 @@ mod server_side {
             forbid(
                 context,
                 Some(staff.account()),
-                "MissingRole(Support or Sysadmin)",
+                "missing role support or sysadmin",
             )
             .await
         }

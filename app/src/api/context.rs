@@ -240,7 +240,7 @@ async fn refuse<T>(
             forbid(
                 context,
                 auth.map(|auth| auth.account.id),
-                &format!("{refusal:?}"),
+                &refusal.log_words(),
             )
             .await
         }
@@ -268,7 +268,7 @@ pub async fn forbid_with<T>(
     let path = request_parts()
         .map(|parts| parts.uri.path().to_owned())
         .unwrap_or_default();
-    refused.detail = Some(format!("{why} at {path}"));
+    refused.detail = Some(crate::log_detail!("{why} at {path}"));
     record(context, refused).await?;
     fail(error)
 }

@@ -40,8 +40,8 @@ pub async fn deny_request(request: String, reason: Option<String>) -> Result<(),
         me.customer(),
         Some(record.request.scope().resource()),
         match reason {
-            Some(reason) => format!("request {id}: {reason}"),
-            None => format!("request {id}"),
+            Some(text) => crate::log_detail!("request {id}: {text}"),
+            None => crate::log_detail!("request {id}"),
         },
     );
     context

@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::log_details::captures;
+
 #[derive(Debug, Default, serde::Deserialize)]
 pub(crate) struct Catalogue {
     pub(crate) fields: HashMap<String, String>,
@@ -49,31 +51,6 @@ fn translate(catalogue: &Catalogue, message: &str) -> Option<String> {
     })
 }
 
-/// The values `message` holds where `pattern` has `{name}`s, by name; `None` when it is not that pattern.
-fn captures<'m>(pattern: &str, message: &'m str) -> Option<Vec<(String, &'m str)>> {
-    let mut values = Vec::new();
-    let mut rest = message;
-    let mut literal = pattern;
-    loop {
-        match literal.split_once('{') {
-            None => return (rest == literal).then_some(values),
-            Some((before, after)) => {
-                rest = rest.strip_prefix(before)?;
-                let (name, next) = after.split_once('}')?;
-                let next_literal = next.split('{').next().unwrap_or_default();
-                let end = if next_literal.is_empty() {
-                    rest.len()
-                } else {
-                    rest.find(next_literal)?
-                };
-                values.push((name.to_owned(), &rest[..end]));
-                rest = &rest[end..];
-                literal = next;
-            }
-        }
-    }
-}
-
 fn fill(french: &str, values: &[(String, &str)]) -> Option<String> {
     let mut filled = french.to_owned();
     for (name, value) in values {
@@ -87,7 +64,7 @@ fn fill(french: &str, values: &[(String, &str)]) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn catalogue() -> Catalogue {
@@ -148,6 +125,14 @@ mod tests {
 
     /// The arguments of every call to `callee` in the application's sources, as written (literals keep their quotes).
     fn calls(callee: &str) -> Vec<Vec<String>> {
+        calls_in(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            callee,
+        )
+    }
+
+    /// The arguments of every call to `callee` in the Rust sources under `dir` (but the catalogues' own).
+    pub(crate) fn calls_in(dir: &std::path::Path, callee: &str) -> Vec<Vec<String>> {
         fn sources(dir: &std::path::Path, found: &mut Vec<String>) {
             for entry in std::fs::read_dir(dir).expect("readable sources").flatten() {
                 let path = entry.path();
@@ -155,16 +140,14 @@ mod tests {
                     sources(&path, found);
                 } else if path.extension().is_some_and(|ext| ext == "rs")
                     && !path.ends_with("error_french.rs")
+                    && !path.ends_with("log_details.rs")
                 {
                     found.push(std::fs::read_to_string(&path).expect("a source file"));
                 }
             }
         }
         let mut texts = Vec::new();
-        sources(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut texts,
-        );
+        sources(dir, &mut texts);
         let mut found = Vec::new();
         for text in &texts {
             for (start, _) in text.match_indices(callee) {

@@ -29,8 +29,10 @@ pub async fn file_data_request(kind: String, body: String) -> Result<(), AppErro
         .file_data_request(me.customer(), kind, &body, answer_due(now), &audit)
         .await
         .map_err(internal)?;
+    // No `#requests` fragment: a page loaded at a fragment ignores `autofocus`, and the confirmation, which takes
+    // the focus, is where the reader continues.
     go_to(&format!(
-        "/account/data?done=request-filed&request={}#requests",
+        "/account/data?done=request-filed&request={}",
         request.id
     ));
     Ok(())

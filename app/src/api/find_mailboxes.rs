@@ -37,7 +37,7 @@ pub async fn find_mailboxes(query: String) -> Result<Option<SupervisedCustomer>,
         staff_actor(supervisor.staff()),
         customer.id,
         None,
-        "liste des boîtes aux lettres (supervision)".to_owned(),
+        crate::log_detail!("mailbox list (supervision)"),
     );
     // Recorded before anything is shown: a search the log could not keep shows nothing.
     context

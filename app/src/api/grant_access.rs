@@ -40,7 +40,10 @@ pub async fn grant_access(
         customer_actor(&me),
         me.customer(),
         Some(resource),
-        format!("{actions} for {} min", duration.get().num_minutes()),
+        crate::log_detail!(
+            "{actions} for {minutes} min",
+            minutes = duration.get().num_minutes()
+        ),
     );
     let id = context
         .store

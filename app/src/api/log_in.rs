@@ -95,7 +95,13 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     }
     let mut succeeded = event(SecurityEventKind::LoginSucceeded, &context);
     succeeded.account = Some(account.id);
-    succeeded.detail = Some(format!("{stage:?}"));
+    succeeded.detail = Some(match stage {
+        Stage::NeedsSecondFactor => crate::log_detail!("password accepted, second factor due"),
+        Stage::NeedsEnrolment => {
+            crate::log_detail!("password accepted, a second factor to enrol")
+        }
+        Stage::Complete => crate::log_detail!("sign-in complete"),
+    });
     record(&context, succeeded).await?;
 
     match stage {

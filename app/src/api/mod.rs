@@ -6,6 +6,8 @@ pub mod context;
 mod error;
 #[cfg(feature = "ssr")]
 mod error_french;
+#[cfg(feature = "ssr")]
+pub mod log_details;
 
 mod access_log_flows;
 mod access_log_views;

@@ -36,12 +36,12 @@ pub async fn record_disclosure(
     )
     .or_else(|invalid| fail(AppError::from(invalid)))?;
     // What the customer reads in their log once they may: who ordered what, and what was disclosed.
-    let detail = format!(
-        "{}, {}, {} : {}",
-        order.authority(),
-        order.reference(),
-        order.ordered_on().format("%d.%m.%Y"),
-        order.scope()
+    let detail = crate::log_detail!(
+        "ordered by {authority} on {date} (reference {reference}): {scope}",
+        authority = order.authority(),
+        date = order.ordered_on().format("%Y-%m-%d"),
+        reference = order.reference(),
+        scope = order.scope()
     );
     let audit = audit_entry(
         now,

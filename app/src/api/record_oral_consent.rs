@@ -70,7 +70,7 @@ pub async fn record_oral_consent(#[server(flatten)] form: OralConsentForm) -> Re
     let terms = match GrantTerms::oral(staff.roles(), draft, oral.clone(), now) {
         Ok(terms) => terms,
         Err(GrantError::RecorderNotEntitled) => {
-            return forbid(&context, Some(staff.account()), "RecorderNotEntitled").await
+            return forbid(&context, Some(staff.account()), "recorder not entitled").await
         }
         Err(GrantError::Scope(error)) => return fail(scope_error(error)),
         Err(error @ GrantError::AlreadyEnded(_)) => return Err(internal(error)),
@@ -81,10 +81,10 @@ pub async fn record_oral_consent(#[server(flatten)] form: OralConsentForm) -> Re
         staff_actor(&staff),
         customer.id,
         Some(resource.clone()),
-        format!(
-            "call {}: {actions} for {} min",
-            oral.call_reference,
-            duration.get().num_minutes()
+        crate::log_detail!(
+            "call {call}: {actions} for {minutes} min",
+            call = oral.call_reference,
+            minutes = duration.get().num_minutes()
         ),
     );
     let recorder = context

@@ -69,7 +69,7 @@ pub async fn request_consent(#[server(flatten)] form: ConsentRequestForm) -> Res
     ) {
         Ok(request) => request,
         Err(RequestError::RequesterNotEntitled) => {
-            return forbid(&context, Some(staff.account()), "RequesterNotEntitled").await
+            return forbid(&context, Some(staff.account()), "requester not entitled").await
         }
         Err(RequestError::Scope(error)) => return fail(scope_error(error)),
     };
@@ -79,10 +79,10 @@ pub async fn request_consent(#[server(flatten)] form: ConsentRequestForm) -> Res
         staff_actor(&staff),
         customer.id,
         Some(resource.clone()),
-        format!(
-            "{actions} for {} min, {}",
-            duration.get().num_minutes(),
-            reason.code
+        crate::log_detail!(
+            "{actions} for {minutes} min, {code}",
+            minutes = duration.get().num_minutes(),
+            code = reason.code
         ),
     );
     // The customer is told in the same transaction: a request nobody hears of could only expire unanswered.

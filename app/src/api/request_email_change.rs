@@ -62,7 +62,7 @@ pub async fn request_email_change(password: String, email: String) -> Result<(),
         customer_actor(&me),
         me.customer(),
         None,
-        "link sent to the new address".to_owned(),
+        crate::log_detail!("link sent to the new address"),
     );
     match context
         .store

@@ -30,7 +30,7 @@ pub async fn resolve_case(case: String) -> Result<(), AppError> {
         staff_actor(staff),
         found.customer,
         None,
-        format!("case {id}"),
+        crate::log_detail!("case {id}"),
     );
     if context
         .store

@@ -35,7 +35,7 @@ pub async fn revoke_grant(grant: String) -> Result<(), AppError> {
         customer_actor(&me),
         me.customer(),
         Some(record.grant.terms().scope().resource()),
-        format!("grant {id}"),
+        crate::log_detail!("grant {id}"),
     );
     if !context
         .store

@@ -22,8 +22,8 @@ pub async fn save_charter_draft(text_fr: String, text_en: String) -> Result<(), 
         .save_charter_draft(&text, officer.staff().staff(), context.clock.now())
         .await
         .map_err(internal)?;
-    go_to(&format!(
-        "/privacy/charter?done=saved&revision={revision}#preview"
-    ));
+    // No `#preview` fragment: a page loaded at a fragment ignores `autofocus`, and the confirmation, which takes the
+    // focus, is where the reader continues.
+    go_to(&format!("/privacy/charter?done=saved&revision={revision}"));
     Ok(())
 }

@@ -34,7 +34,7 @@ pub async fn view_mailbox_stats(
         staff_actor(supervisor.staff()),
         owner.id,
         None,
-        "taille et liste des dossiers (supervision)".to_owned(),
+        crate::log_detail!("size and folder list (supervision)"),
     );
     let Some(record) = context
         .store

@@ -37,7 +37,7 @@ pub async fn withdraw_request(request: String) -> Result<(), AppError> {
         staff_actor(&staff),
         record.customer,
         Some(record.request.scope().resource()),
-        format!("request {id}"),
+        crate::log_detail!("request {id}"),
     );
     context
         .store

@@ -68,6 +68,20 @@ pub enum Refusal {
     MissingRole(Role),
 }
 
+impl Refusal {
+    /// What the audit log says of the refusal: stable words, never a Debug print.
+    pub fn log_words(self) -> String {
+        match self {
+            Self::NotSignedIn => crate::log_detail!("not signed in"),
+            Self::Unfinished(_) => crate::log_detail!("sign-in not finished"),
+            Self::WrongKindOfAccount => crate::log_detail!("wrong kind of account"),
+            Self::MissingRole(role) => {
+                crate::log_detail!("missing role {role}", role = role.as_str())
+            }
+        }
+    }
+}
+
 /// A signed-in customer acting on their own account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AsCustomer {

@@ -1,6 +1,7 @@
 //! The audit log's hash chain and its signed checkpoints: what is hashed and signed, byte for byte. The writer and
 //! `audit-verify` both go through these functions, so they cannot disagree about an entry's encoding.
 
+use super::chain_break::ChainBreak;
 use sha2::{Digest, Sha256};
 
 pub type Hash = [u8; 32];
@@ -152,43 +153,36 @@ impl ChainWalk {
             if fields.id > *checkpoint_id {
                 return Err(Broken {
                     entry: *checkpoint_id,
-                    reason: format!(
-                        "entry {checkpoint_id}, covered by a signed checkpoint, is missing"
-                    ),
+                    reason: ChainBreak::MissingUnderCheckpoint.english(*checkpoint_id),
                 });
             }
         }
         if fields.id <= self.last_id {
-            return Err(broken(format!(
-                "entry {} comes after entry {} in the log",
-                fields.id, self.last_id
-            )));
+            return Err(broken(
+                ChainBreak::OutOfOrder {
+                    after: self.last_id,
+                }
+                .english(fields.id),
+            ));
         }
         let Some(stored) = stored else {
-            return Err(broken(format!("entry {} has no hash", fields.id)));
+            return Err(broken(ChainBreak::NoHash.english(fields.id)));
         };
         let computed = entry_hash(&self.previous, fields);
         if stored != computed {
             let cause = if fields.id == self.last_id + 1 {
-                "it was changed, or entries before it were reordered".to_owned()
+                ChainBreak::Changed
             } else {
-                format!(
-                    "it was changed, or an entry between {} and {} was removed",
-                    self.last_id, fields.id
-                )
+                ChainBreak::ChangedOrRemovedBefore {
+                    after: self.last_id,
+                }
             };
-            return Err(broken(format!(
-                "entry {} does not match its hash: {cause}",
-                fields.id
-            )));
+            return Err(broken(cause.english(fields.id)));
         }
         if let Some((checkpoint_id, head)) = self.ahead.last() {
             if *checkpoint_id == fields.id {
                 if *head != computed {
-                    return Err(broken(format!(
-                        "entry {} differs from the signed checkpoint that covers it",
-                        fields.id
-                    )));
+                    return Err(broken(ChainBreak::DiffersFromCheckpoint.english(fields.id)));
                 }
                 self.ahead.pop();
             }
@@ -204,10 +198,11 @@ impl ChainWalk {
         if let Some((checkpoint_id, _)) = self.ahead.first() {
             return Err(Broken {
                 entry: self.last_id + 1,
-                reason: format!(
-                    "the log ends at entry {} but a signed checkpoint covers entries up to {checkpoint_id}: it was truncated",
-                    self.last_id
-                ),
+                reason: ChainBreak::Truncated {
+                    ends_at: self.last_id,
+                    covered_to: *checkpoint_id,
+                }
+                .english(self.last_id + 1),
             });
         }
         Ok(Intact {

@@ -4,6 +4,7 @@
 pub mod audit_chain;
 pub mod audit_event;
 pub mod backup;
+pub mod chain_break;
 pub mod charter;
 pub mod consent;
 pub mod customer;

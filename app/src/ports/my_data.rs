@@ -163,6 +163,9 @@ pub trait MyDataStore: Send + Sync {
     /// Every unanswered request, the one due first at the top.
     async fn open_data_requests(&self) -> Result<Vec<OpenDataRequest>, StorageError>;
 
+    /// One unanswered request; `None` when there is no such request or it was answered.
+    async fn open_data_request(&self, id: i64) -> Result<Option<OpenDataRequest>, StorageError>;
+
     /// Records the answer of an open request, queues `notice` (which must be addressed to the request's customer)
     /// and writes `audit` (its customer set to the request's), at once; `None` when there is no such open request.
     async fn answer_data_request(

@@ -10,6 +10,7 @@ use super::consent_parts::{self as parts, role_name};
 use crate::api::{
     list_my_access_log, AccessLog, LogBasis, LogEntryView, ResourceLabel, VerificationView, Who,
 };
+use crate::domain::chain_break::ChainBreak;
 use crate::domain::consent::DenyRule;
 use crate::domain::{AuditEvent, Role, SecurityEventKind};
 use crate::i18n::*;
@@ -121,10 +122,12 @@ pub fn VerificationLine(verification: Option<VerificationView>) -> impl IntoView
         None => td_string!(locale, log.access_log.not_verified).to_owned(),
         Some(VerificationView {
             problem: Some((entry, reason)),
+            problem_kind,
             finished_at,
             ..
         }) => {
             let date = parts::when(finished_at);
+            let reason = problem_kind.map_or(reason, |kind| chain_break(locale, kind));
             td_string!(
                 locale,
                 log.access_log.verification_problem,
@@ -144,6 +147,39 @@ pub fn VerificationLine(verification: Option<VerificationView>) -> impl IntoView
         }
     };
     view! { <p class="verification" id="verification">{text}</p> }
+}
+
+/// What the verification found wrong with an entry, in the reader's language.
+fn chain_break(locale: Locale, kind: ChainBreak) -> String {
+    match kind {
+        ChainBreak::MissingUnderCheckpoint => {
+            td_string!(locale, log.access_log.chain_break.missing_under_checkpoint).to_owned()
+        }
+        ChainBreak::OutOfOrder { after } => {
+            td_string!(locale, log.access_log.chain_break.out_of_order, after).to_string()
+        }
+        ChainBreak::NoHash => td_string!(locale, log.access_log.chain_break.no_hash).to_owned(),
+        ChainBreak::Changed => td_string!(locale, log.access_log.chain_break.changed).to_owned(),
+        ChainBreak::ChangedOrRemovedBefore { after } => td_string!(
+            locale,
+            log.access_log.chain_break.changed_or_removed_before,
+            after
+        )
+        .to_string(),
+        ChainBreak::DiffersFromCheckpoint => {
+            td_string!(locale, log.access_log.chain_break.differs_from_checkpoint).to_owned()
+        }
+        ChainBreak::Truncated {
+            ends_at,
+            covered_to,
+        } => td_string!(
+            locale,
+            log.access_log.chain_break.truncated,
+            ends_at,
+            covered_to
+        )
+        .to_string(),
+    }
 }
 
 /// The filter form: a plain GET to the page itself, each field prefilled from the query string.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use super::forms::{form_error, ShownError};
+use super::forms::{form_error, Outcome, ShownError};
 use crate::api::{AppError, CaseRef, ResourceLabel, StaffLabel};
 use crate::domain::consent::{Action, EndReason, ReasonCode, RequestStateKind, ResourceKind};
 use crate::domain::Role;
@@ -359,7 +359,7 @@ pub fn DoneNotice(text: fn(&str) -> Option<&'static str>) -> impl IntoView {
         {move || {
             done.get()
                 .and_then(|flag| text(&flag))
-                .map(|text| view! { <p class="notice" role="status" id="done-notice">{text}</p> })
+                .map(|text| view! { <Outcome id=Some("done-notice")>{text}</Outcome> })
         }}
     }
 }

@@ -11,7 +11,7 @@ use leptos_router::{
 use super::consent_parts::{
     self as parts, action_error, returned_error, ActionChoices, Choice, DoneNotice, Input,
 };
-use super::forms::{form_error, ErrorSummary, ErrorText};
+use super::forms::{form_error, ErrorSummary, ErrorText, Outcome};
 use crate::api::{
     get_my_grant, list_my_consents, ApproveRequest, CaseRef, DenyRequest, GrantAccess, GrantSource,
     GrantSummary, MyConsents, RequestView, ResourceLabel, RevokeGrant,
@@ -440,7 +440,7 @@ pub fn RevokeGrantPage() -> impl IntoView {
                         }
                         Ok(None) => {
                             not_found_status();
-                            view! { <p class="form-error" role="alert" id="grant-not-found">{t!(i18n, consents.revoke.not_found)}</p> }.into_any()
+                            view! { <Outcome failed=true id=Some("grant-not-found")>{t!(i18n, consents.revoke.not_found)}</Outcome> }.into_any()
                         }
                         Err(error) => view! { <ErrorText error/> }.into_any(),
                     })

@@ -48,19 +48,56 @@ where
     })
 }
 
+/// What an action led to (done, or why not), where the reader continues: it takes the focus when it appears, by
+/// `autofocus` when a plain form post's redirect loads the page and by an effect after a client-side navigation or a
+/// failed submission. Otherwise a keyboard or screen-reader user is left on a button that is gone, or at the top of
+/// the page, and has to hunt for what happened.
+#[component]
+pub fn Outcome(
+    #[prop(optional)] failed: bool,
+    #[prop(optional_no_strip)] id: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            // Focusing cannot fail in a way the reader could act on; the message is shown either way.
+            let _ = element.focus();
+        }
+    });
+    view! {
+        <p
+            node_ref=node
+            class=if failed { "form-error" } else { "notice" }
+            role=if failed { "alert" } else { "status" }
+            tabindex="-1"
+            autofocus=true
+            id=id
+        >
+            {children()}
+        </p>
+    }
+}
+
 /// A failed load or action, said in the reader's language and announced to screen readers.
 #[component]
 pub fn ErrorText(error: AppError, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="form-error" role="alert" id=id>{move || error_message(i18n.get_locale(), &error)}</p> }
+    view! {
+        <Outcome failed=true id=id>
+            {move || error_message(i18n.get_locale(), &error)}
+        </Outcome>
+    }
 }
 
-/// The message summary at the top of a form, announced to screen readers when it appears.
+/// The message summary at the top of a form, announced to screen readers and focused when it appears.
 #[component]
 pub fn ErrorSummary(error: Signal<Option<ShownError>>) -> impl IntoView {
     view! {
         <Show when=move || error.with(Option::is_some)>
-            <p class="form-error" role="alert">{move || error.get().map(|error| error.message)}</p>
+            <Outcome failed=true>
+                {move || error.get().map(|error| error.message)}
+            </Outcome>
         </Show>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::forms::{form_error, query_flag, ErrorSummary, ErrorText, Field};
+use super::forms::{form_error, query_flag, ErrorSummary, ErrorText, Field, Outcome};
 use crate::api::{
     begin_enrolment, get_me, take_recovery_codes, ConfirmEnrolment, LogIn, VerifySecondFactor,
 };
@@ -24,10 +24,10 @@ pub fn LoginPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, auth.login.title)/>
         <h1>{t!(i18n, auth.login.title)}</h1>
         <Show when=move || signed_out.get().is_some()>
-            <p class="notice" role="status">{t!(i18n, auth.login.signed_out)}</p>
+            <Outcome id=Some("signed-out")>{t!(i18n, auth.login.signed_out)}</Outcome>
         </Show>
         <Show when=move || reset.get().is_some()>
-            <p class="notice" role="status">{t!(i18n, auth.login.password_changed)}</p>
+            <Outcome id=Some("password-changed")>{t!(i18n, auth.login.password_changed)}</Outcome>
         </Show>
         <ActionForm action=log_in attr:class="form" attr:id="login-form">
             <ErrorSummary error/>

@@ -71,7 +71,20 @@ fn field_label(locale: Locale, field: &str) -> &'static str {
     }
 }
 
-fn language_name(locale: Locale, code: &str) -> &'static str {
+/// What a field is used for, in the charter's words in the reader's language (the French text prevails; the English
+/// is its translation, `server/charter/v1.en.md`).
+fn purpose_words(locale: Locale, purpose: &str) -> Option<&'static str> {
+    Some(match purpose {
+        "identify-contract-holder" => td_string!(locale, data.purposes.identify_contract_holder),
+        "support-contact" => td_string!(locale, data.purposes.support_contact),
+        "contract-transfer" => td_string!(locale, data.purposes.contract_transfer),
+        "own-communications" => td_string!(locale, data.purposes.own_communications),
+        _ => return None,
+    })
+}
+
+/// A language's name in the reader's language, from its code (`fr`, `en`).
+pub(crate) fn language_name(locale: Locale, code: &str) -> &'static str {
     match code {
         "fr" => td_string!(locale, data.language.fr),
         "en" => td_string!(locale, data.language.en),
@@ -187,7 +200,14 @@ fn Fields(fields: Vec<FieldView>, created: String) -> impl IntoView {
                         let purposes = field
                             .purposes
                             .iter()
-                            .map(|purpose| format!("{} ({})", purpose.charter_words, purpose.clause))
+                            .map(|purpose| match purpose_words(locale, &purpose.purpose) {
+                                Some(words) => (format!("{words} ({})", purpose.clause), None),
+                                // A purpose this page has no words for: the charter's own, in French.
+                                None => (
+                                    format!("{} ({})", purpose.charter_words, purpose.clause),
+                                    Some("fr"),
+                                ),
+                            })
                             .collect::<Vec<_>>();
                         let change = td_string!(locale, data.fields.last_change, change).to_string();
                         view! {
@@ -196,7 +216,7 @@ fn Fields(fields: Vec<FieldView>, created: String) -> impl IntoView {
                                 <dd class="value">{value}</dd>
                                 <dd class="purposes">
                                     {t!(i18n, data.fields.used_for)} " "
-                                    <ul>{purposes.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                                    <ul>{purposes.into_iter().map(|(p, lang)| view! { <li lang=lang>{p}</li> }).collect_view()}</ul>
                                 </dd>
                                 <dd class="muted changed">{change}</dd>
                             </div>
@@ -420,5 +440,26 @@ pub fn ConfirmEmailPage() -> impl IntoView {
             <input type="hidden" name="token" value=token/>
             <button type="submit" class="button">{t!(i18n, data.confirm.button)}</button>
         </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::my_data::Purpose;
+
+    #[test]
+    fn every_purpose_reads_in_both_languages_and_the_french_is_the_charters_own() {
+        for purpose in Purpose::ALL {
+            assert_eq!(
+                purpose_words(Locale::fr, purpose.as_str()),
+                Some(purpose.charter_words())
+            );
+            let english = purpose_words(Locale::en, purpose.as_str());
+            assert!(
+                english.is_some_and(|words| words != purpose.charter_words()),
+                "{purpose:?}"
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::forms::{form_error, query_flag, ErrorSummary, Field};
+use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
 use crate::api::{RequestPasswordReset, ResetPassword};
 use crate::i18n::*;
 use crate::ui::locale::current_locale;
@@ -20,9 +20,7 @@ pub fn RequestResetPage() -> impl IntoView {
             when=move || sent.get().is_none()
             fallback=move || {
                 view! {
-                    <p class="notice" role="status" id="reset-sent">
-                        {t!(i18n, auth.reset_request.sent)}
-                    </p>
+                    <Outcome id=Some("reset-sent")>{t!(i18n, auth.reset_request.sent)}</Outcome>
                 }
             }
         >

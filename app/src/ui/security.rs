@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::forms::{form_error, query_flag, ErrorSummary, Field};
+use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
 use crate::api::{
     get_me, list_sessions, AppError, ChangePassword, DisableSecondFactor, EndSession, Me,
 };
@@ -23,7 +23,7 @@ pub fn SecurityPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, auth.security.title)/>
         <h1>{t!(i18n, auth.security.title)}</h1>
         <Show when=move || changed.get().is_some()>
-            <p class="notice" role="status" id="changed-notice">{t!(i18n, auth.security.changed)}</p>
+            <Outcome id=Some("changed-notice")>{t!(i18n, auth.security.changed)}</Outcome>
         </Show>
         <ChangePasswordForm/>
         <SignInAddressSection me/>

@@ -214,9 +214,9 @@ fn published_entry(
         action: None,
         basis: AuditBasis::StaffRole,
         source: EventSource::Portal,
-        detail: Some(format!(
-            "charter version {version}, in force from {}",
-            effective_at.format("%Y-%m-%d")
+        detail: Some(crate::log_detail!(
+            "charter version {version}, in force from {date}",
+            date = effective_at.format("%Y-%m-%d")
         )),
     }
 }
@@ -293,7 +293,7 @@ pub async fn acknowledge(
         action: None,
         basis: AuditBasis::TheCustomer,
         source: EventSource::Portal,
-        detail: Some(format!("charter version {version}")),
+        detail: Some(crate::log_detail!("charter version {version}")),
     };
     store.acknowledge_charter(customer, version, &entry).await
 }

@@ -90,7 +90,10 @@ pub async fn protect_pages(
                     .extensions()
                     .get::<ClientAddr>()
                     .map(|addr| addr.0.to_string()),
-                detail: Some(format!("{refusal:?} at {path}")),
+                detail: Some(app::log_detail!(
+                    "{why} at {path}",
+                    why = refusal.log_words()
+                )),
             };
             if let Err(error) = context.store.record_security_event(&event).await {
                 tracing::error!(%error, "could not record a refused authorization");

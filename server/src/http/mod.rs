@@ -11,8 +11,12 @@ use axum::{
     extract::FromRef, http::StatusCode, middleware::from_fn_with_state, routing::get, Router,
 };
 use leptos::prelude::{provide_context, LeptosOptions};
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{future::Future, sync::Arc, time::Duration};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::{
+    future::Future,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
@@ -90,8 +94,16 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The pages' routes, generated once per process. Generating them runs the app with every resource's loading
+/// suspended by a process-wide flag, and a resource first polled meanwhile waits forever (leptos-rs/leptos#4773): a
+/// page rendered by another server of the same process (the test suite runs many) would hang until its timeout.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, settings: &Settings) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let context = {
         let state = state.clone();
         move || {

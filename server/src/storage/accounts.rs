@@ -509,8 +509,8 @@ fn security_audit_entry(event: &SecurityEvent, actor: Actor) -> AuditEntry {
         Outcome::Allowed
     };
     let detail = match (&event.client_ip, &event.detail) {
-        (Some(ip), Some(detail)) => Some(format!("{detail} (ip {ip})")),
-        (Some(ip), None) => Some(format!("ip {ip}")),
+        (Some(ip), Some(detail)) => Some(app::log_detail!("{detail} (ip {ip})")),
+        (Some(ip), None) => Some(app::log_detail!("ip {ip}")),
         (None, detail) => detail.clone(),
     };
     AuditEntry {

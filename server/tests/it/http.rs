@@ -3,6 +3,7 @@
 
 use crate::support::{spawn_app, Backend};
 use reqwest::StatusCode;
+use std::{sync::Arc, time::Duration};
 
 async fn probes_report_process_and_database(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -156,3 +157,48 @@ on_both_backends!(
     shutdown_stops_the_server_cleanly,
     shutdown_lets_a_request_in_flight_finish,
 );
+
+/// Starting a server generates its page routes by running the app with resource loading suspended process-wide; a
+/// page that another server of the same process renders meanwhile must not wait forever (leptos-rs/leptos#4773). The
+/// suite itself runs many servers in one process, so a stalled page would fail tests at random. Not per backend: the
+/// database plays no part.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_render_while_other_servers_of_the_process_start() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = Arc::new(spawn_app(Backend::Sqlite).await.unwrap());
+    let starting = Arc::new(AtomicBool::new(true));
+    let readers: Vec<_> = (0..6)
+        .map(|_| {
+            let (app, starting) = (app.clone(), starting.clone());
+            tokio::spawn(async move {
+                let mut rendered = 0;
+                while starting.load(Ordering::Relaxed) {
+                    let request = app.client.get(app.url("/")).send();
+                    let response = tokio::time::timeout(Duration::from_secs(10), request)
+                        .await
+                        .expect("the home page answers while other servers start")
+                        .unwrap();
+                    assert_eq!(response.status(), StatusCode::OK);
+                    rendered += 1;
+                }
+                rendered
+            })
+        })
+        .collect();
+    let mut started = Vec::new();
+    for _ in 0..8 {
+        started.push(spawn_app(Backend::Sqlite).await.unwrap());
+    }
+    starting.store(false, Ordering::Relaxed);
+    let mut rendered = 0;
+    for reader in readers {
+        rendered += reader.await.unwrap();
+    }
+    assert!(
+        rendered >= 6,
+        "pages were rendered while the servers started"
+    );
+    for other in started {
+        other.stop().await.unwrap();
+    }
+}

@@ -11,8 +11,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::support::{Backend, TestDb};
 use app::domain::consent::{
-    Action, ActionSet, AnswerWindow, ConsentDraft, ConsentRequest, GrantDuration, Reason,
-    ReasonCode, ReasonText, ResourceId, SupportCaseId,
+    Action, ActionSet, AnswerWindow, ConsentDraft, ConsentRequest, ConsentRequestId, GrantDuration,
+    Reason, ReasonCode, ReasonText, ResourceId, SupportCaseId,
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress, Language, Role};
 use app::ports::{
@@ -156,6 +156,20 @@ impl Fixture {
             basis: AuditBasis::TheCustomer,
             ..self.by_support(event, at)
         }
+    }
+
+    /// Stores `pending` as the support agent's request about the first customer, opened when it says.
+    pub async fn store_request(&self, pending: &ConsentRequest) -> ConsentRequestId {
+        self.store
+            .create_request(
+                self.customer,
+                self.support,
+                pending,
+                &self.by_support(AuditEvent::RequestOpened, pending.created_at()),
+                &self.request_notice(),
+            )
+            .await
+            .unwrap()
     }
 
     pub async fn open_case(&self, at: DateTime<Utc>) -> SupportCase {

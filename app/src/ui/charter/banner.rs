@@ -8,7 +8,7 @@ use leptos_router::hooks::use_location;
 use super::day;
 use crate::api::{get_charter_prompt, AcknowledgeCharter};
 use crate::i18n::*;
-use crate::ui::forms::query_flag;
+use crate::ui::forms::{query_flag, Outcome};
 
 #[component]
 pub fn SiteFooter() -> impl IntoView {
@@ -53,9 +53,7 @@ pub fn AcknowledgeBanner() -> impl IntoView {
     view! {
         {move || {
             (done.get().as_deref() == Some("charter-acknowledged")).then(|| view! {
-                <p class="notice" role="status" id="charter-acknowledged">
-                    {t!(i18n, charter.banner.acknowledged)}
-                </p>
+                <Outcome id=Some("charter-acknowledged")>{t!(i18n, charter.banner.acknowledged)}</Outcome>
             })
         }}
         <Transition fallback=|| ()>

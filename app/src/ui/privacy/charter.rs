@@ -13,7 +13,7 @@ use crate::api::{
 use crate::i18n::*;
 use crate::ui::charter::DiffText;
 use crate::ui::consent_parts::{action_error, returned_error, when};
-use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, ShownError};
+use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Outcome, ShownError};
 use crate::ui::locale::{count, current_locale, day};
 
 #[component]
@@ -27,12 +27,12 @@ fn Done() -> impl IntoView {
     move || {
         done.get().and_then(|flag| match flag.as_str() {
             "saved" => Some(
-                view! { <p class="notice" role="status" id="done-notice">{t!(i18n, privacy.charter.done_saved)}</p> }
+                view! { <Outcome id=Some("done-notice")>{t!(i18n, privacy.charter.done_saved)}</Outcome> }
                     .into_any(),
             ),
             "published" => Some(
                 view! {
-                    <p class="notice" role="status" id="done-notice">
+                    <Outcome id=Some("done-notice")>
                         {t!(
                             i18n,
                             privacy.charter.done_published,
@@ -41,15 +41,15 @@ fn Done() -> impl IntoView {
                             <count> = <strong id="queued-count"/>,
                             customers
                         )}
-                    </p>
+                    </Outcome>
                 }
                     .into_any(),
             ),
             "published-without-notice" => Some(
                 view! {
-                    <p class="form-error" role="alert" id="done-notice">
+                    <Outcome failed=true id=Some("done-notice")>
                         {t!(i18n, privacy.charter.done_not_notified)}
-                    </p>
+                    </Outcome>
                 }
                     .into_any(),
             ),

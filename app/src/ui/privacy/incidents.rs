@@ -9,7 +9,7 @@ use leptos_router::{components::A, hooks::use_location};
 use crate::api::{list_incidents, AnnounceNewService, DeclareIncident};
 use crate::i18n::*;
 use crate::ui::consent_parts::{action_error, returned_error, when, Input, TextArea};
-use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText};
+use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Outcome};
 use crate::ui::locale::{count, current_locale};
 use crate::ui::messages::service_name;
 
@@ -56,7 +56,7 @@ fn Queued(done: &'static str, sent: Sent) -> impl IntoView {
                 )
                 .into_any(),
             };
-            view! { <p class="notice" role="status" id="done-notice">{text}</p> }
+            view! { <Outcome id=Some("done-notice")>{text}</Outcome> }
         })
     }
 }

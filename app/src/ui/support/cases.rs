@@ -9,7 +9,7 @@ use super::SupportNav;
 use crate::api::{list_cases, OpenCase, ResolveCase};
 use crate::i18n::*;
 use crate::ui::consent_parts::{self as parts, action_error, returned_error, DoneNotice, Input};
-use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Field};
+use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Field, Outcome};
 use crate::ui::locale::current_locale;
 
 fn done_text(flag: &str) -> Option<&'static str> {
@@ -53,13 +53,13 @@ pub fn CasesPage() -> impl IntoView {
                     let request = format!("/staff/consents/new?customer={customer}&case={case}");
                     let oral = format!("/staff/consents/oral?customer={customer}&case={case}");
                     view! {
-                        <p class="notice" role="status" id="case-opened">
+                        <Outcome id=Some("case-opened")>
                             {t!(i18n, staff.cases.opened, case, <strong> = <strong id="opened-case-id"/>)}
                             " "
                             <A href=request attr:id="request-for-case">{t!(i18n, staff.cases.request_for_case)}</A>
                             " · "
                             <A href=oral>{t!(i18n, staff.cases.record_oral_consent)}</A>
-                        </p>
+                        </Outcome>
                     }
                 })
         }}

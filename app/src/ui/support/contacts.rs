@@ -78,7 +78,10 @@ fn Card(card: ContactCard) -> impl IntoView {
                 {row(td_string!(locale, staff.contacts.phone), card.phone)}
                 {row(td_string!(locale, staff.contacts.mobile), card.mobile)}
                 {row(td_string!(locale, staff.contacts.city), Some(card.city))}
-                {row(td_string!(locale, staff.contacts.language), Some(card.language))}
+                {row(
+                    td_string!(locale, staff.contacts.language),
+                    Some(crate::ui::my_data::language_name(locale, &card.language).to_owned()),
+                )}
             </dl>
         </section>
     }

@@ -168,9 +168,9 @@ pub async fn register(
         AuditEvent::BackupRegistered,
         &service.caller.name,
         now,
-        format!(
-            "copy of {holds} taken {}",
-            taken_at.format("%Y-%m-%d %H:%M UTC")
+        app::log_detail!(
+            "copy of {holds} taken {moment}",
+            moment = taken_at.format("%Y-%m-%d %H:%M UTC")
         ),
     );
     let outcome = state
@@ -287,7 +287,10 @@ pub async fn destroyed(
         AuditEvent::BackupDestroyed,
         &service.caller.name,
         now,
-        format!("destruction confirmed by {}", service.caller.name),
+        app::log_detail!(
+            "destruction confirmed by {service}",
+            service = service.caller.name
+        ),
     );
     let outcome = state
         .store

@@ -137,13 +137,16 @@ impl SqlStore {
             if contract.is_terminated() {
                 return Ok(TransferOutcome::Terminated);
             }
+            // The consent domain's "still running" (`Grant::is_active`, `ConsentRequest::state_at`: a request past its
+            // answer window has expired whatever its stored state), counted in SQL so that it is read inside this
+            // write transaction; the transfer tests hold it to those rules.
             let (grants, requests): (i64, i64) = sqlx::query_as(&format!(
                 "SELECT \
                  (SELECT COUNT(*) FROM grants WHERE customer_id = $2 AND revoked_at IS NULL AND limit_at > $3 \
                   AND (case_id IS NULL OR case_id IN (SELECT id FROM support_cases WHERE resolved_at IS NULL)) \
                   AND resource IN ({RESOURCES_OF_CONTRACT})), \
                  (SELECT COUNT(*) FROM consent_requests WHERE customer_id = $2 AND state = 'pending' \
-                  AND resource IN ({RESOURCES_OF_CONTRACT}))"
+                  AND answer_by > $3 AND resource IN ({RESOURCES_OF_CONTRACT}))"
             ))
             .bind(contract.id.0)
             .bind(contract.customer.0)

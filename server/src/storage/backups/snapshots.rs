@@ -219,11 +219,11 @@ impl SqlStore {
                     action: None,
                     basis: AuditBasis::StaffRole,
                     source: EventSource::Portal,
-                    detail: Some(format!(
-                        "destruction due {} not confirmed (copy of {}, contract {})",
-                        snapshot.due_at.format("%Y-%m-%d %H:%M UTC"),
-                        snapshot.holds,
-                        snapshot.contract_number
+                    detail: Some(app::log_detail!(
+                        "destruction due {moment} not confirmed (copy of {holds}, contract {number})",
+                        moment = snapshot.due_at.format("%Y-%m-%d %H:%M UTC"),
+                        holds = snapshot.holds,
+                        number = snapshot.contract_number
                     )),
                 })
                 .collect();

@@ -106,6 +106,24 @@ struct OpenRow {
     last_name: String,
 }
 
+/// Unanswered requests with their customer's number and name; callers add their order or one more condition.
+const OPEN_REQUESTS: &str =
+    "SELECT r.id, r.customer_id, r.kind, r.body, r.filed_at, r.due_at, r.answered_at, r.answered_by, r.answer, \
+     c.customer_number, c.first_name, c.last_name \
+     FROM data_requests r JOIN customers c ON c.id = r.customer_id WHERE r.answered_at IS NULL";
+
+impl TryFrom<OpenRow> for OpenDataRequest {
+    type Error = StorageError;
+
+    fn try_from(row: OpenRow) -> Result<Self, StorageError> {
+        Ok(Self {
+            customer_number: CustomerNumber::parse(&row.customer_number)?,
+            customer_name: format!("{} {}", row.first_name, row.last_name),
+            request: row.request.try_into()?,
+        })
+    }
+}
+
 /// The stored values a correction compares against.
 #[derive(sqlx::FromRow)]
 struct CurrentRow {
@@ -223,7 +241,7 @@ impl MyDataStore for SqlStore {
                 }
                 let names: Vec<&str> = fields.iter().map(|field| field.as_str()).collect();
                 let mut entry = audit.clone();
-                entry.detail = Some(names.join(", "));
+                entry.detail = Some(app::log_detail!("changed: {fields}", fields = names.join(", ")));
                 append_audit!(tx, [AuditValues::of(&entry)]);
             }
             fields
@@ -428,7 +446,11 @@ impl MyDataStore for SqlStore {
             .await
             .map_err(map_error)?;
             let mut entry = audit.clone();
-            entry.detail = Some(format!("request {} ({})", row.id, kind.as_str()));
+            entry.detail = Some(app::log_detail!(
+                "request {id} ({kind})",
+                id = row.id,
+                kind = kind.as_str()
+            ));
             append_audit!(tx, [AuditValues::of(&entry)]);
             row
         });
@@ -453,25 +475,23 @@ impl MyDataStore for SqlStore {
 
     async fn open_data_requests(&self) -> Result<Vec<OpenDataRequest>, StorageError> {
         let rows: Vec<OpenRow> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT r.id, r.customer_id, r.kind, r.body, r.filed_at, r.due_at, r.answered_at, r.answered_by, \
-                 r.answer, c.customer_number, c.first_name, c.last_name \
-                 FROM data_requests r JOIN customers c ON c.id = r.customer_id \
-                 WHERE r.answered_at IS NULL ORDER BY r.due_at, r.id",
-            )
-            .fetch_all(pool)
-            .await
+            sqlx::query_as(&format!("{OPEN_REQUESTS} ORDER BY r.due_at, r.id"))
+                .fetch_all(pool)
+                .await
         })
         .map_err(map_error)?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(OpenDataRequest {
-                    customer_number: CustomerNumber::parse(&row.customer_number)?,
-                    customer_name: format!("{} {}", row.first_name, row.last_name),
-                    request: row.request.try_into()?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(OpenDataRequest::try_from).collect()
+    }
+
+    async fn open_data_request(&self, id: i64) -> Result<Option<OpenDataRequest>, StorageError> {
+        let row: Option<OpenRow> = on_pool!(self, pool => {
+            sqlx::query_as(&format!("{OPEN_REQUESTS} AND r.id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        row.map(OpenDataRequest::try_from).transpose()
     }
 
     async fn answer_data_request(
@@ -501,7 +521,11 @@ impl MyDataStore for SqlStore {
                 insert_mail!(&mut *tx, notice, audit.at);
                 let mut entry = audit.clone();
                 entry.customer = Some(CustomerId(row.customer_id));
-                entry.detail = Some(format!("request {} ({})", row.id, row.kind));
+                entry.detail = Some(app::log_detail!(
+                    "request {id} ({kind})",
+                    id = row.id,
+                    kind = row.kind
+                ));
                 append_audit!(tx, [AuditValues::of(&entry)]);
             }
             row

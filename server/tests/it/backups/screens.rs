@@ -240,7 +240,7 @@ async fn supervision_needs_a_second_factor_from_the_last_twelve_hours(backend: B
             .iter()
             .filter(|(_, detail)| detail
                 .as_deref()
-                .is_some_and(|detail| detail.starts_with("StaleSecondFactor")))
+                .is_some_and(|detail| detail.starts_with("second factor too old at ")))
             .count()
             >= 3,
         "{refusals:?}"

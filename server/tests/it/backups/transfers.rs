@@ -2,21 +2,26 @@
 //! are open, then recorded once with an audit entry on each side, shown to both, and the services follow it.
 
 use super::*;
-use crate::storage_consent::{draft, fixture, t, BACKUP};
+use crate::storage_consent::{draft, fixture, request, t, Fixture, BACKUP};
 use app::domain::consent::GrantTerms;
 use server::backups::{transfer_contract, TransferError};
+
+/// The number of the first customer's first contract, and the other customer's number (who will receive it).
+async fn first_contract_and_other_customer(store: &dyn Storage, f: &Fixture) -> (String, String) {
+    let contract = store.contracts_of(f.customer).await.unwrap()[0]
+        .contract
+        .number
+        .clone();
+    let receiver = store.customer(f.other).await.unwrap().unwrap();
+    (contract, receiver.details.number.to_string())
+}
 
 async fn a_contract_changes_hands_only_once_its_consents_have_ended(backend: Backend) {
     let Some(f) = fixture(backend).await else {
         return;
     };
     let store: &dyn Storage = &f.store;
-    let contract = store.contracts_of(f.customer).await.unwrap()[0]
-        .contract
-        .number
-        .clone();
-    let receiver = store.customer(f.other).await.unwrap().unwrap();
-    let receiver_number = receiver.details.number.to_string();
+    let (contract, receiver_number) = first_contract_and_other_customer(store, &f).await;
     let terms = GrantTerms::on_customer_initiative(draft(BACKUP, None, 60), t(0)).unwrap();
     let grant = store
         .create_grant(
@@ -131,6 +136,32 @@ async fn a_contract_changes_hands_only_once_its_consents_have_ended(backend: Bac
     ));
 }
 
+/// A request nobody answered stops counting when its answer window closes, as it does everywhere else, even though
+/// its stored state still says pending.
+async fn an_unanswered_request_blocks_a_transfer_until_its_answer_window_closes(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let store: &dyn Storage = &f.store;
+    let (contract, receiver_number) = first_contract_and_other_customer(store, &f).await;
+    let pending = request(BACKUP, None, t(0));
+    f.store_request(&pending).await;
+
+    let still_open = pending.answer_by() - Duration::seconds(1);
+    match transfer_contract(store, &contract, &receiver_number, still_open).await {
+        Err(TransferError::ConsentsOpen {
+            grants: 0,
+            requests: 1,
+            ..
+        }) => {}
+        other => panic!("a pending request must block the transfer: {other:?}"),
+    }
+    let said = transfer_contract(store, &contract, &receiver_number, pending.answer_by())
+        .await
+        .unwrap();
+    assert!(said.contains("transferred"), "{said}");
+}
+
 async fn the_admin_cli_records_a_transfer(backend: Backend) {
     let Some(f) = fixture(backend).await else {
         return;
@@ -170,5 +201,6 @@ async fn the_admin_cli_records_a_transfer(backend: Backend) {
 
 on_both_backends!(
     a_contract_changes_hands_only_once_its_consents_have_ended,
+    an_unanswered_request_blocks_a_transfer_until_its_answer_window_closes,
     the_admin_cli_records_a_transfer,
 );

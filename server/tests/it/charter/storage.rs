@@ -277,17 +277,7 @@ async fn a_grant_records_the_version_in_force_when_it_was_given(backend: Backend
         Some(case.id),
         start_of_day(effective),
     );
-    let request = f
-        .store
-        .create_request(
-            f.customer,
-            f.support,
-            &pending,
-            &f.by_support(AuditEvent::RequestOpened, start_of_day(effective)),
-            &f.request_notice(),
-        )
-        .await
-        .unwrap();
+    let request = f.store_request(&pending).await;
     let approval = pending
         .approve(start_of_day(effective) + Duration::minutes(2), None)
         .unwrap();

@@ -424,6 +424,13 @@ async fn requests_about_ones_data_run_on_a_30_day_clock(backend: Backend) {
         )
         .await;
     assert_eq!(error_field(&empty), "answer");
+    let unknown = officer
+        .call(
+            "answer-data-request",
+            &[("request", "999999"), ("answer", "Fait.")],
+        )
+        .await;
+    assert_eq!(error_field(&unknown), "request", "no such request");
     let answered = officer
         .call(
             "answer-data-request",

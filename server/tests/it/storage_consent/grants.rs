@@ -301,17 +301,7 @@ async fn corrupted_consent_rows_are_reported_not_judged(backend: Backend) {
         .await
         .unwrap();
     let pending = request(BACKUP, None, t(0));
-    let request_id = f
-        .store
-        .create_request(
-            f.customer,
-            f.support,
-            &pending,
-            &f.by_support(AuditEvent::RequestOpened, t(0)),
-            &f.request_notice(),
-        )
-        .await
-        .unwrap();
+    let request_id = f.store_request(&pending).await;
 
     f.tamper(
         "UPDATE grants SET actions = 'read,erase' WHERE id = $1",

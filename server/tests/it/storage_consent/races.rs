@@ -16,17 +16,7 @@ async fn of_two_answers_racing_exactly_one_wins(backend: Backend) {
     };
     for round in 0..8 {
         let pending = request(BACKUP, None, t(round));
-        let id = f
-            .store
-            .create_request(
-                f.customer,
-                f.support,
-                &pending,
-                &f.by_support(AuditEvent::RequestOpened, t(round)),
-                &f.request_notice(),
-            )
-            .await
-            .unwrap();
+        let id = f.store_request(&pending).await;
         let (audit_before, grants_before) = (
             f.audit_count().await,
             f.count("SELECT COUNT(*) FROM grants").await,

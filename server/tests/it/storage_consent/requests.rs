@@ -188,17 +188,7 @@ async fn an_approval_stores_its_grant_and_the_audit_names_it(backend: Backend) {
     };
     let case = f.open_case(t(0)).await;
     let pending = request(MAILBOX, Some(case.id), t(1));
-    let id = f
-        .store
-        .create_request(
-            f.customer,
-            f.support,
-            &pending,
-            &f.by_support(AuditEvent::RequestOpened, t(1)),
-            &f.request_notice(),
-        )
-        .await
-        .unwrap();
+    let id = f.store_request(&pending).await;
     let approval = pending
         .approve(t(2), Some(GrantDuration::from_minutes(30).unwrap()))
         .unwrap();
@@ -250,17 +240,7 @@ async fn a_request_no_longer_pending_is_not_settled_and_nothing_is_written(backe
         return;
     };
     let pending = request(BACKUP, None, t(1));
-    let id = f
-        .store
-        .create_request(
-            f.customer,
-            f.support,
-            &pending,
-            &f.by_support(AuditEvent::RequestOpened, t(1)),
-            &f.request_notice(),
-        )
-        .await
-        .unwrap();
+    let id = f.store_request(&pending).await;
     let withdrawn = pending.withdraw(t(2)).unwrap();
     f.store
         .settle_request(
