@@ -82,7 +82,7 @@ pub fn AccessLogPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, log.access_log.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), log.access_log.title)/>
         <h1>{t!(i18n, log.access_log.title)}</h1>
         <p class="lead">{t!(i18n, log.access_log.lead)}</p>
         <Suspense fallback=move || view! { <p>{t!(i18n, log.loading)}</p> }>

@@ -20,7 +20,7 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text=move || t_string!(i18n, auth.account.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), auth.account.title)/>
         <Suspense fallback=|| ()>
             {move || {
                 me.get()

@@ -50,7 +50,7 @@ pub fn BackupsPage() -> impl IntoView {
     let i18n = use_i18n();
     let mine = Resource::new(|| (), |_| list_my_backups());
     view! {
-        <Title text=move || t_string!(i18n, log.backups.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), log.backups.title)/>
         <h1>{t!(i18n, log.backups.title)}</h1>
         <p class="lead">{t!(i18n, log.backups.lead)}</p>
         <Suspense fallback=move || view! { <p>{t!(i18n, log.loading)}</p> }>

@@ -51,7 +51,7 @@ pub fn ConsentsPage() -> impl IntoView {
         |_| list_my_consents(),
     );
     view! {
-        <Title text=move || t_string!(i18n, consents.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), consents.title)/>
         <h1>{t!(i18n, consents.title)}</h1>
         <p class="lead">{t!(i18n, consents.lead)}</p>
         <DoneNotice text=done_text/>
@@ -407,7 +407,7 @@ pub fn RevokeGrantPage() -> impl IntoView {
         get_my_grant,
     );
     view! {
-        <Title text=move || t_string!(i18n, consents.revoke.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), consents.revoke.title)/>
         <h1>{t!(i18n, consents.revoke.title)}</h1>
         <ErrorSummary error/>
         <Suspense fallback=move || view! { <p>{t!(i18n, consents.loading)}</p> }>

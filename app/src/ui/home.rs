@@ -46,7 +46,7 @@ pub fn HomePage() -> impl IntoView {
     let (details_shown, set_details_shown) = signal(true);
 
     view! {
-        <Title text=move || t_string!(i18n, home.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), home.title)/>
         <h1>{t!(i18n, home.heading)}</h1>
         <p class="lead">{t!(i18n, home.lead)}</p>
         <button

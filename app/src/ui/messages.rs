@@ -57,7 +57,7 @@ pub fn MessagesPage() -> impl IntoView {
         |_| list_my_messages(),
     );
     view! {
-        <Title text=move || t_string!(i18n, log.messages.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), log.messages.title)/>
         <h1>{t!(i18n, log.messages.title)}</h1>
         <p class="lead">{t!(i18n, log.messages.lead)}</p>
         <DoneNotice text=done_text/>

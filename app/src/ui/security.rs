@@ -20,7 +20,7 @@ pub fn SecurityPage() -> impl IntoView {
     let changed = query_flag("changed");
     let me: MeResource = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text=move || t_string!(i18n, auth.security.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), auth.security.title)/>
         <h1>{t!(i18n, auth.security.title)}</h1>
         <Show when=move || changed.get().is_some()>
             <Outcome id=Some("changed-notice")>{t!(i18n, auth.security.changed)}</Outcome>

@@ -23,7 +23,7 @@ pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text=move || t_string!(i18n, staff.area.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), staff.area.title)/>
         <h1>{t!(i18n, staff.area.title)}</h1>
         <Suspense fallback=|| ()>
             {move || {

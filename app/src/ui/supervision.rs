@@ -61,7 +61,7 @@ pub fn SupervisionPage() -> impl IntoView {
         _ => None,
     });
     view! {
-        <Title text=move || t_string!(i18n, staff.supervision.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), staff.supervision.title)/>
         <h1>{t!(i18n, staff.supervision.title)}</h1>
         <p class="lead">{t!(i18n, staff.supervision.lead)}</p>
         // The error is read from the resource: outside a transition, server rendering would not wait for it.

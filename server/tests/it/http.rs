@@ -202,3 +202,38 @@ async fn pages_render_while_other_servers_of_the_process_start() {
         other.stop().await.unwrap();
     }
 }
+
+/// leptos_meta writes a page's `<title>` after the page's first chunk, outside the request's own reactive arena: a
+/// title that read a signal then could look it up in another request's arena and panic ("already disposed"), which
+/// answered a page with a 500 when two browsers loaded pages at once. Titles are plain text fixed when the page is
+/// built; many requests at once on several worker threads must each get their page with its own title. The race is
+/// not deterministic: with reactive titles this failed 4 runs out of 6 (and the Playwright suite once in CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 8)]
+async fn pages_loaded_at_once_each_get_their_own_title() {
+    let app = Arc::new(spawn_app(Backend::Sqlite).await.unwrap());
+    let pages = [
+        ("/", "Accueil · Portail de confidentialité"),
+        ("/charter", "Charte de confidentialité · Portail"),
+        ("/login", "Se connecter · Portail"),
+    ];
+    let readers: Vec<_> = (0..16)
+        .map(|reader| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                for round in 0..100 {
+                    let (path, title) = pages[(reader + round) % pages.len()];
+                    let response = app.client.get(app.url(path)).send().await.unwrap();
+                    assert_eq!(response.status(), StatusCode::OK, "{path}");
+                    let body = response.text().await.unwrap();
+                    assert!(
+                        body.contains(&format!("<title>{title}")),
+                        "{path} has its own title"
+                    );
+                }
+            })
+        })
+        .collect();
+    for reader in readers {
+        reader.await.unwrap();
+    }
+}

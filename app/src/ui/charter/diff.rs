@@ -21,7 +21,7 @@ pub fn DiffPage() -> impl IntoView {
         |(from, to, lang)| get_charter_diff(from, to, lang),
     );
     view! {
-        <Title text=move || t_string!(i18n, charter.diff_title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), charter.diff_title)/>
         <h1>{t!(i18n, charter.diff_title)}</h1>
         <p class="lead">
             <a href="/charter">{t!(i18n, charter.in_force_link)}</a> " · "

@@ -19,7 +19,7 @@ pub fn CharterPage() -> impl IntoView {
     let i18n = use_i18n();
     let page = Resource::new(|| (), |_| get_charter(None));
     view! {
-        <Title text=move || t_string!(i18n, charter.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), charter.title)/>
         <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || page.get().map(|result| view! { <Shown result/> })}
         </Suspense>
@@ -36,7 +36,7 @@ pub fn VersionPage() -> impl IntoView {
         |number| get_charter(Some(number)),
     );
     view! {
-        <Title text=move || t_string!(i18n, charter.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), charter.title)/>
         <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || page.get().map(|result| view! { <Shown result/> })}
         </Suspense>
@@ -129,7 +129,7 @@ pub fn HistoryPage() -> impl IntoView {
     let locale = current_locale();
     let history = Resource::new(|| (), |_| list_charter_versions());
     view! {
-        <Title text=move || t_string!(i18n, charter.history)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), charter.history)/>
         <h1>{t!(i18n, charter.history)}</h1>
         <p class="lead">
             {t!(i18n, charter.history_page.lead)} " "

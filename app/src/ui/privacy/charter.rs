@@ -132,7 +132,7 @@ pub fn CharterDraftPage() -> impl IntoView {
     let save_error = form_error(save.value());
     let publish_error = form_error(publish.value());
     view! {
-        <Title text=move || t_string!(i18n, privacy.charter.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), privacy.charter.title)/>
         <h1>{t!(i18n, privacy.charter.title)}</h1>
         <PrivacyNav/>
         <Done/>

@@ -27,7 +27,7 @@ pub fn DataRequestsPage() -> impl IntoView {
         |_| list_open_data_requests(),
     );
     view! {
-        <Title text=move || t_string!(i18n, privacy.data_requests.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), privacy.data_requests.title)/>
         <h1>{t!(i18n, privacy.data_requests.title)}</h1>
         <PrivacyNav/>
         <p class="lead">{t!(i18n, privacy.data_requests.lead)}</p>

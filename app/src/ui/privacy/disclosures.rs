@@ -34,7 +34,7 @@ pub fn DisclosuresPage() -> impl IntoView {
     );
     let error = form_error(record.value());
     view! {
-        <Title text=move || t_string!(i18n, privacy.disclosures.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), privacy.disclosures.title)/>
         <h1>{t!(i18n, privacy.disclosures.title)}</h1>
         <PrivacyNav/>
         <p class="lead">{t!(i18n, privacy.disclosures.lead)}</p>

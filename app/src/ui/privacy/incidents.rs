@@ -73,7 +73,7 @@ pub fn IncidentsPage() -> impl IntoView {
     );
     let error = form_error(declare.value());
     view! {
-        <Title text=move || t_string!(i18n, privacy.incidents.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), privacy.incidents.title)/>
         <h1>{t!(i18n, privacy.incidents.title)}</h1>
         <CommunicationsNav/>
         <Queued done="declared" sent=Sent::Incident/>
@@ -176,7 +176,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
     let announce = ServerAction::<AnnounceNewService>::new();
     let error = form_error(announce.value());
     view! {
-        <Title text=move || t_string!(i18n, privacy.announcements.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), privacy.announcements.title)/>
         <h1>{t!(i18n, privacy.announcements.title)}</h1>
         <CommunicationsNav/>
         <Queued done="announced" sent=Sent::Announcement/>

@@ -54,7 +54,7 @@ pub fn AuditLogPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, privacy.log.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), privacy.log.title)/>
         <h1>{t!(i18n, privacy.log.title)}</h1>
         <PrivacyNav/>
         <DoneNotice text=done_text/>

@@ -41,7 +41,7 @@ pub fn CasesPage() -> impl IntoView {
     let opened_for = query_flag("customer");
     let open_error = form_error(open.value());
     view! {
-        <Title text=move || t_string!(i18n, staff.cases.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), staff.cases.title)/>
         <h1>{t!(i18n, staff.cases.title)}</h1>
         <SupportNav/>
         <DoneNotice text=done_text/>

@@ -34,7 +34,7 @@ pub fn ContactsPage() -> impl IntoView {
         _ => None,
     });
     view! {
-        <Title text=move || t_string!(i18n, staff.contacts.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), staff.contacts.title)/>
         <h1>{t!(i18n, staff.contacts.title)}</h1>
         <SupportNav/>
         <p class="lead">{t!(i18n, staff.contacts.lead)}</p>

@@ -20,7 +20,7 @@ pub fn NewRequestPage() -> impl IntoView {
     let case = query_flag("case").get_untracked();
     let resource = query_flag("resource").get_untracked();
     view! {
-        <Title text=move || t_string!(i18n, staff.new_request.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), staff.new_request.title)/>
         <h1>{t!(i18n, staff.new_request.title)}</h1>
         <SupportNav/>
         <p>{t!(i18n, staff.new_request.lead)}</p>

@@ -19,7 +19,7 @@ pub fn OralConsentPage() -> impl IntoView {
     let customer = query_flag("customer").get_untracked();
     let case = query_flag("case").get_untracked();
     view! {
-        <Title text=move || t_string!(i18n, staff.oral_consent.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), staff.oral_consent.title)/>
         <h1>{t!(i18n, staff.oral_consent.title)}</h1>
         <SupportNav/>
         <p>{t!(i18n, staff.oral_consent.lead)}</p>

@@ -33,7 +33,7 @@ pub fn QueuePage() -> impl IntoView {
         |_| list_consent_queue(),
     );
     view! {
-        <Title text=move || t_string!(i18n, staff.queue.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), staff.queue.title)/>
         <h1>{t!(i18n, staff.queue.title)}</h1>
         <SupportNav/>
         <DoneNotice text=done_text/>
