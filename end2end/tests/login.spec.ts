@@ -4,11 +4,14 @@ import { customer, DEMO_PASSWORD, logIn, loneCustomerFor, supportFor, totp } fro
 test('a customer signs in, sees their account, and signs out', async ({ page }) => {
   await logIn(page, customer.email);
   await expect(page).toHaveURL(/\/account$/);
+  // With JavaScript the title changes in the browser, without it with the new page: either way, each page's own.
+  await expect(page).toHaveTitle('Mon compte · Portail de confidentialité');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Bonjour ${customer.name}`);
   await expect(page.locator('.site-header .who')).toHaveText(customer.name);
 
   await page.locator('#log-out').click();
   await expect(page).toHaveURL(/\/login\?signed-out=1/);
+  await expect(page).toHaveTitle('Se connecter · Portail de confidentialité');
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login\?next=\/account/);
 });

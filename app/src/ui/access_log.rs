@@ -2,8 +2,8 @@
 //! in the query string, so it works without JavaScript and can be bookmarked), paged by keyset ("older entries"),
 //! with the chain's verification status and the exports. The privacy officer's whole log reuses the parts below.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use super::consent_parts::{self as parts, role_name};
@@ -82,7 +82,7 @@ pub fn AccessLogPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), log.access_log.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), log.access_log.title)/>
         <h1>{t!(i18n, log.access_log.title)}</h1>
         <p class="lead">{t!(i18n, log.access_log.lead)}</p>
         <Suspense fallback=move || view! { <p>{t!(i18n, log.loading)}</p> }>

@@ -1,8 +1,8 @@
 //! The customer's own area, opening on what matters most: does anyone have access to my data right now, and who
 //! looked at it recently.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::{get_me, list_my_access_log, list_my_consents, GrantSummary};
@@ -20,7 +20,7 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.account.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.account.title)/>
         <Suspense fallback=|| ()>
             {move || {
                 me.get()

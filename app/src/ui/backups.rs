@@ -2,8 +2,8 @@
 //! destruction is due (7 days later, whatever the state of the contract), the time left, and when the backup system
 //! confirmed its destruction. Also the staff dashboard's list of overdue destructions.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::{list_my_backups, list_overdue_destructions, BackupView};
 use crate::i18n::*;
@@ -50,7 +50,7 @@ pub fn BackupsPage() -> impl IntoView {
     let i18n = use_i18n();
     let mine = Resource::new(|| (), |_| list_my_backups());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), log.backups.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), log.backups.title)/>
         <h1>{t!(i18n, log.backups.title)}</h1>
         <p class="lead">{t!(i18n, log.backups.lead)}</p>
         <Suspense fallback=move || view! { <p>{t!(i18n, log.loading)}</p> }>

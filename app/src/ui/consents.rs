@@ -1,8 +1,8 @@
 //! The customer's consents: requests to answer, access given that still runs, a grant of their own, what happened
 //! before; and the one-click revoke page the oral-consent receipt links to. Every form works without JavaScript.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{
     components::A,
     hooks::{use_location, use_params_map},
@@ -51,7 +51,7 @@ pub fn ConsentsPage() -> impl IntoView {
         |_| list_my_consents(),
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), consents.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), consents.title)/>
         <h1>{t!(i18n, consents.title)}</h1>
         <p class="lead">{t!(i18n, consents.lead)}</p>
         <DoneNotice text=done_text/>
@@ -407,7 +407,7 @@ pub fn RevokeGrantPage() -> impl IntoView {
         get_my_grant,
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), consents.revoke.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), consents.revoke.title)/>
         <h1>{t!(i18n, consents.revoke.title)}</h1>
         <ErrorSummary error/>
         <Suspense fallback=move || view! { <p>{t!(i18n, consents.loading)}</p> }>

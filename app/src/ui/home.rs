@@ -1,5 +1,5 @@
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::i18n::*;
 
@@ -46,7 +46,7 @@ pub fn HomePage() -> impl IntoView {
     let (details_shown, set_details_shown) = signal(true);
 
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), home.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), home.title)/>
         <h1>{t!(i18n, home.heading)}</h1>
         <p class="lead">{t!(i18n, home.lead)}</p>
         <button

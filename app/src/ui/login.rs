@@ -1,7 +1,7 @@
 //! Signing in: password, then (for staff always, for customers who chose it) a code from an authenticator app.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, ErrorText, Field, Outcome};
@@ -21,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
     let signed_out = query_flag("signed-out");
     let reset = query_flag("reset");
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.login.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.login.title)/>
         <h1>{t!(i18n, auth.login.title)}</h1>
         <Show when=move || signed_out.get().is_some()>
             <Outcome id=Some("signed-out")>{t!(i18n, auth.login.signed_out)}</Outcome>
@@ -46,7 +46,7 @@ pub fn SecondFactorPage() -> impl IntoView {
     let verify = ServerAction::<VerifySecondFactor>::new();
     let error = form_error(verify.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.second_factor.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.second_factor.title)/>
         <h1>{t!(i18n, auth.second_factor.title)}</h1>
         <p>{t!(i18n, auth.second_factor.intro)}</p>
         <ActionForm action=verify attr:class="form" attr:id="second-factor-form">
@@ -64,7 +64,7 @@ pub fn EnrolPage() -> impl IntoView {
     let confirm = ServerAction::<ConfirmEnrolment>::new();
     let error = form_error(confirm.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.enrol.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.enrol.title)/>
         <h1>{t!(i18n, auth.enrol.title)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, auth.enrol.preparing)}</p> }>
             {move || {
@@ -111,7 +111,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| take_recovery_codes());
     let me = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.recovery_codes.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.recovery_codes.title)/>
         <h1>{t!(i18n, auth.recovery_codes.heading)}</h1>
         <Suspense fallback=|| ()>
             {move || {

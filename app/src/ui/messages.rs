@@ -1,8 +1,8 @@
 //! The customer's messages (charter §3): the incidents that concern them, every message the portal ever sent or
 //! will send them with its kind and state, and the one communication they may turn off.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use crate::api::{list_my_messages, IncidentView, MessageView, SetMailPreferences};
@@ -57,7 +57,7 @@ pub fn MessagesPage() -> impl IntoView {
         |_| list_my_messages(),
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), log.messages.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), log.messages.title)/>
         <h1>{t!(i18n, log.messages.title)}</h1>
         <p class="lead">{t!(i18n, log.messages.lead)}</p>
         <DoneNotice text=done_text/>

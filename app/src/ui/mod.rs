@@ -18,14 +18,16 @@ mod security;
 mod staff;
 mod supervision;
 mod support;
+mod title;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     hooks::use_location,
     ParamSegment, SsrMode, StaticSegment,
 };
+use title::{PageTitle, SiteTitle};
 
 use crate::api::{get_me, LogOut};
 use crate::i18n::*;
@@ -68,13 +70,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Portal() -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     view! {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
-        // Every title is plain text in the language the page is built in, never a signal read: leptos_meta writes
-        // the `<title>` after the page's first chunk, outside the request's reactive arena, where a read can panic
-        // when another request ran last on that thread (test: `pages_loaded_at_once_each_get_their_own_title`).
-        <Title formatter=move |page: String| td_string!(locale, common.title_suffix, page).to_string()/>
+        <SiteTitle/>
         <Router>
             <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
             <SiteHeader/>
@@ -202,7 +200,7 @@ fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), common.not_found_title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), common.not_found_title)/>
         <h1>{t!(i18n, common.not_found_title)}</h1>
         <p><a href="/">{t!(i18n, common.back_home)}</a></p>
     }

@@ -2,8 +2,8 @@
 //! changed and by whom; contracts and their services with transfers; corrections; the email change by link; the
 //! export; and requests about one's data with their 30-day clock. Every form works without JavaScript.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::{
@@ -111,7 +111,7 @@ pub fn MyDataPage() -> impl IntoView {
         |_| get_my_data(),
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), data.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), data.title)/>
         <h1>{t!(i18n, data.title)}</h1>
         <p class="lead">{t!(i18n, data.lead)}</p>
         <DoneNotice text=done/>
@@ -432,7 +432,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let token = move || params.with(|params| params.get("token").unwrap_or_default());
     let confirm = ServerAction::<ConfirmEmailChange>::new();
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), data.confirm.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), data.confirm.title)/>
         <h1>{t!(i18n, data.confirm.title)}</h1>
         <p>{t!(i18n, data.confirm.text)}</p>
         <ErrorSummary error=form_error(confirm.value())/>

@@ -1,5 +1,5 @@
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
@@ -14,7 +14,7 @@ pub fn RequestResetPage() -> impl IntoView {
     let error = form_error(request.value());
     let sent = query_flag("sent");
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.reset_request.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.reset_request.title)/>
         <h1>{t!(i18n, auth.reset_request.title)}</h1>
         <Show
             when=move || sent.get().is_none()
@@ -42,7 +42,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let error = form_error(reset.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.reset.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.reset.title)/>
         <h1>{t!(i18n, auth.reset.heading)}</h1>
         <ActionForm action=reset attr:class="form" attr:id="reset-form">
             <ErrorSummary error/>

@@ -1,7 +1,7 @@
 //! Account security: password, sign-in email, second factor and active sessions. Used by customers and staff alike.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
@@ -20,7 +20,7 @@ pub fn SecurityPage() -> impl IntoView {
     let changed = query_flag("changed");
     let me: MeResource = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), auth.security.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.security.title)/>
         <h1>{t!(i18n, auth.security.title)}</h1>
         <Show when=move || changed.get().is_some()>
             <Outcome id=Some("changed-notice")>{t!(i18n, auth.security.changed)}</Outcome>

@@ -1,7 +1,7 @@
 //! The staff area. Each role's tools arrive with their issues; this page says who is signed in and as what.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::get_me;
@@ -23,7 +23,7 @@ pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = Resource::new(|| (), |_| get_me());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), staff.area.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.area.title)/>
         <h1>{t!(i18n, staff.area.title)}</h1>
         <Suspense fallback=|| ()>
             {move || {

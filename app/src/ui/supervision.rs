@@ -3,8 +3,8 @@
 //! and when they were measured. Opening a mailbox is recorded in the customer's access log. Plain GET forms and
 //! links: it works without JavaScript.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::api::{find_mailboxes, view_mailbox_stats, MailboxStatsView, SupervisedCustomer};
@@ -61,7 +61,7 @@ pub fn SupervisionPage() -> impl IntoView {
         _ => None,
     });
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), staff.supervision.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.supervision.title)/>
         <h1>{t!(i18n, staff.supervision.title)}</h1>
         <p class="lead">{t!(i18n, staff.supervision.lead)}</p>
         // The error is read from the resource: outside a transition, server rendering would not wait for it.

@@ -2,8 +2,8 @@
 //! three ways, so that colour is never the only sign: `<ins>`/`<del>` (underlined, struck through), a visible sign
 //! (+ or −) before it, and words a screen reader reads out at its start and end.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::reader_lang;
@@ -21,7 +21,7 @@ pub fn DiffPage() -> impl IntoView {
         |(from, to, lang)| get_charter_diff(from, to, lang),
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), charter.diff_title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), charter.diff_title)/>
         <h1>{t!(i18n, charter.diff_title)}</h1>
         <p class="lead">
             <a href="/charter">{t!(i18n, charter.in_force_link)}</a> " · "

@@ -1,7 +1,7 @@
 //! The version in force, one version at its permanent address, and the history.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{day, reader_lang, status_name};
@@ -19,7 +19,7 @@ pub fn CharterPage() -> impl IntoView {
     let i18n = use_i18n();
     let page = Resource::new(|| (), |_| get_charter(None));
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), charter.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), charter.title)/>
         <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || page.get().map(|result| view! { <Shown result/> })}
         </Suspense>
@@ -36,7 +36,7 @@ pub fn VersionPage() -> impl IntoView {
         |number| get_charter(Some(number)),
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), charter.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), charter.title)/>
         <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>
             {move || page.get().map(|result| view! { <Shown result/> })}
         </Suspense>
@@ -129,7 +129,7 @@ pub fn HistoryPage() -> impl IntoView {
     let locale = current_locale();
     let history = Resource::new(|| (), |_| list_charter_versions());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), charter.history)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), charter.history)/>
         <h1>{t!(i18n, charter.history)}</h1>
         <p class="lead">
             {t!(i18n, charter.history_page.lead)} " "

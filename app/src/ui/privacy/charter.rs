@@ -2,8 +2,8 @@
 //! preview rendered safely, its differences with the version in force, and publication with a date of effect and a
 //! summary, which sends the terms-change notice to every customer.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use super::log::PrivacyNav;
@@ -132,7 +132,7 @@ pub fn CharterDraftPage() -> impl IntoView {
     let save_error = form_error(save.value());
     let publish_error = form_error(publish.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), privacy.charter.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.charter.title)/>
         <h1>{t!(i18n, privacy.charter.title)}</h1>
         <PrivacyNav/>
         <Done/>

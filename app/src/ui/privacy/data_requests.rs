@@ -1,8 +1,8 @@
 //! The privacy officer's list of open requests about customers' data, the one due first at the top, with the
 //! 30-day clock of each and a form to record the answer given.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use super::log::PrivacyNav;
@@ -27,7 +27,7 @@ pub fn DataRequestsPage() -> impl IntoView {
         |_| list_open_data_requests(),
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), privacy.data_requests.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.data_requests.title)/>
         <h1>{t!(i18n, privacy.data_requests.title)}</h1>
         <PrivacyNav/>
         <p class="lead">{t!(i18n, privacy.data_requests.lead)}</p>

@@ -1,8 +1,8 @@
 //! The court-order ledger: record a disclosure ordered by a Swiss court (authority, reference, date and scope all
 //! required; an optional date before which the customer must not be told), and the list of every disclosure.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use super::log::PrivacyNav;
@@ -34,7 +34,7 @@ pub fn DisclosuresPage() -> impl IntoView {
     );
     let error = form_error(record.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), privacy.disclosures.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.disclosures.title)/>
         <h1>{t!(i18n, privacy.disclosures.title)}</h1>
         <PrivacyNav/>
         <p class="lead">{t!(i18n, privacy.disclosures.lead)}</p>

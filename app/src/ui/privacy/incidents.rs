@@ -2,8 +2,8 @@
 //! list), the incidents declared so far, and announcing a new service. Sending is the mail worker's: these forms
 //! only record and queue.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 
 use crate::api::{list_incidents, AnnounceNewService, DeclareIncident};
@@ -73,7 +73,7 @@ pub fn IncidentsPage() -> impl IntoView {
     );
     let error = form_error(declare.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), privacy.incidents.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.incidents.title)/>
         <h1>{t!(i18n, privacy.incidents.title)}</h1>
         <CommunicationsNav/>
         <Queued done="declared" sent=Sent::Incident/>
@@ -176,7 +176,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
     let announce = ServerAction::<AnnounceNewService>::new();
     let error = form_error(announce.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), privacy.announcements.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.announcements.title)/>
         <h1>{t!(i18n, privacy.announcements.title)}</h1>
         <CommunicationsNav/>
         <Queued done="announced" sent=Sent::Announcement/>

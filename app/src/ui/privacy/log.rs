@@ -1,8 +1,8 @@
 //! The whole audit log for a privacy officer: the customers' filters plus a customer number, keyset pages, the
 //! verification status and a button that runs the verification now.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::api::{list_audit_log, AccessLog, VerifyAuditLog};
@@ -54,7 +54,7 @@ pub fn AuditLogPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), privacy.log.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.log.title)/>
         <h1>{t!(i18n, privacy.log.title)}</h1>
         <PrivacyNav/>
         <DoneNotice text=done_text/>

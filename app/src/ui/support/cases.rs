@@ -1,8 +1,8 @@
 //! Support cases: open one for a customer, see the open ones, resolve one (which ends the mailbox access given
 //! for it).
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 
 use super::SupportNav;
@@ -41,7 +41,7 @@ pub fn CasesPage() -> impl IntoView {
     let opened_for = query_flag("customer");
     let open_error = form_error(open.value());
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), staff.cases.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.cases.title)/>
         <h1>{t!(i18n, staff.cases.title)}</h1>
         <SupportNav/>
         <DoneNotice text=done_text/>

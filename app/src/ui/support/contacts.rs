@@ -2,8 +2,8 @@
 //! The form is a plain GET, so the page works without JavaScript; each page that shows a card is one lookup,
 //! recorded in the customer's access log.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::SupportNav;
@@ -34,7 +34,7 @@ pub fn ContactsPage() -> impl IntoView {
         _ => None,
     });
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), staff.contacts.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.contacts.title)/>
         <h1>{t!(i18n, staff.contacts.title)}</h1>
         <SupportNav/>
         <p class="lead">{t!(i18n, staff.contacts.lead)}</p>

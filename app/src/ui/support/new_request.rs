@@ -1,7 +1,7 @@
 //! Asking a customer for consent. Reached from a support case with the customer and the case filled in.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::SupportNav;
 use crate::api::RequestConsent;
@@ -20,7 +20,7 @@ pub fn NewRequestPage() -> impl IntoView {
     let case = query_flag("case").get_untracked();
     let resource = query_flag("resource").get_untracked();
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), staff.new_request.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.new_request.title)/>
         <h1>{t!(i18n, staff.new_request.title)}</h1>
         <SupportNav/>
         <p>{t!(i18n, staff.new_request.lead)}</p>

@@ -1,7 +1,7 @@
 //! Recording consent a customer gave on the phone, after identifying them and reading the scope back.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::SupportNav;
 use crate::api::RecordOralConsent;
@@ -19,7 +19,7 @@ pub fn OralConsentPage() -> impl IntoView {
     let customer = query_flag("customer").get_untracked();
     let case = query_flag("case").get_untracked();
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), staff.oral_consent.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.oral_consent.title)/>
         <h1>{t!(i18n, staff.oral_consent.title)}</h1>
         <SupportNav/>
         <p>{t!(i18n, staff.oral_consent.lead)}</p>

@@ -1,8 +1,8 @@
 //! Pending consent requests of the whole team, the viewer's own first, with the time each still has; then history.
 
+use crate::ui::title::PageTitle;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use super::SupportNav;
@@ -33,7 +33,7 @@ pub fn QueuePage() -> impl IntoView {
         |_| list_consent_queue(),
     );
     view! {
-        <Title text=td_string!(i18n.get_locale_untracked(), staff.queue.title)/>
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.queue.title)/>
         <h1>{t!(i18n, staff.queue.title)}</h1>
         <SupportNav/>
         <DoneNotice text=done_text/>
