@@ -12,7 +12,7 @@ pub async fn answer_data_request(request: String, answer: String) -> Result<(), 
     use crate::auth::guard::AsPrivacyOfficer;
     use crate::domain::my_data::request_text;
     use crate::domain::{AuditEvent, Language};
-    use crate::ports::{CustomerId, OutgoingMail};
+    use crate::ports::{CustomerId, MailKind, OutgoingMail};
 
     let context = app_context()?;
     let officer = require_role::<AsPrivacyOfficer>(&context).await?;
@@ -52,7 +52,7 @@ pub async fn answer_data_request(request: String, answer: String) -> Result<(), 
             format!("Hello,\n\nOur data protection officer has answered your request of {}. You will find the answer in the portal:\n\n{link}\n", open.request.filed_at.format("%Y-%m-%d")),
         ),
     };
-    let notice = OutgoingMail::account_security(&customer, text);
+    let notice = OutgoingMail::to_customer(MailKind::DataRequest, &customer, text);
     // The storage sets the entry's customer to the request's.
     let audit = audit_entry(
         context.clock.now(),

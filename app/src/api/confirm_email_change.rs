@@ -11,7 +11,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     use super::context::*;
     use crate::auth::tokens::hash_secret;
     use crate::domain::{Language, SecurityEventKind};
-    use crate::ports::{ConfirmEmailOutcome, OutgoingMail};
+    use crate::ports::{ConfirmEmailOutcome, MailKind, OutgoingMail};
 
     let context = app_context()?;
     let now = context.clock.now();
@@ -40,7 +40,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
             format!("Hello,\n\nYour address with us and for signing in to the portal is now {new_email}.\nIf this was not you, contact our support at once.\n"),
         ),
     };
-    let notice = OutgoingMail::account_security(&customer, text);
+    let notice = OutgoingMail::to_customer(MailKind::AccountSecurity, &customer, text);
     let account = context
         .store
         .account_by_email(&customer.details.email)

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageView {
     pub id: i64,
-    /// `incident`, `new-service`, `terms-change`, `consent` or `account-security`.
+    /// `incident`, `new-service`, `terms-change`, `consent`, `account-security` or `data-request`.
     pub kind: String,
     pub subject: String,
     /// The text of the portal's own communications; transactional mail is listed without its body.

@@ -9,7 +9,8 @@ use super::{Customer, CustomerId, ServiceKind, StaffId, StorageError};
 use crate::domain::{EmailAddress, InvalidInput, Language};
 
 /// The kinds of mail the portal may send: its own communications (incidents, new services, terms changes) and
-/// transactional mail (consent, account security). There is no other kind, so nothing else can be sent.
+/// transactional mail (consent, account security, answers to a customer's requests about their data). There is no
+/// other kind, so nothing else can be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MailKind {
@@ -19,15 +20,18 @@ pub enum MailKind {
     /// A consent request, an oral-consent receipt, a grant that ended.
     Consent,
     AccountSecurity,
+    /// A privacy officer answered the customer's request about their data (the mail says so and links to it).
+    DataRequest,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Incident,
         Self::NewService,
         Self::TermsChange,
         Self::Consent,
         Self::AccountSecurity,
+        Self::DataRequest,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -37,6 +41,7 @@ impl MailKind {
             Self::TermsChange => "terms-change",
             Self::Consent => "consent",
             Self::AccountSecurity => "account-security",
+            Self::DataRequest => "data-request",
         }
     }
 
@@ -64,10 +69,14 @@ pub struct OutgoingMail {
 }
 
 impl OutgoingMail {
-    /// Account-security mail to the customer's address of record, in their language.
-    pub fn account_security(customer: &Customer, (subject, body_text): (String, String)) -> Self {
+    /// Transactional mail of `kind` to the customer's address of record, in their language.
+    pub fn to_customer(
+        kind: MailKind,
+        customer: &Customer,
+        (subject, body_text): (String, String),
+    ) -> Self {
         Self {
-            kind: MailKind::AccountSecurity,
+            kind,
             to: customer.details.email.clone(),
             customer: Some(customer.id),
             language: customer.details.language,

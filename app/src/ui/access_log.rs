@@ -2,7 +2,6 @@
 //! in the query string, so it works without JavaScript and can be bookmarked), paged by keyset ("older entries"),
 //! with the chain's verification status and the exports. The privacy officer's whole log reuses the parts below.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -16,6 +15,7 @@ use crate::domain::{AuditEvent, Role, SecurityEventKind};
 use crate::i18n::*;
 use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 /// The filter fields the log pages read from their query string, in form order.
 pub const FILTER_FIELDS: [&str; 5] = ["resource", "role", "from", "until", "outcome"];

@@ -1,7 +1,6 @@
 //! The customer's own area, opening on what matters most: does anyone have access to my data right now, and who
 //! looked at it recently.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -11,6 +10,7 @@ use crate::ui::access_log::LogEntries;
 use crate::ui::consent_parts::{actions, resource, time_left};
 use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 /// How many of the latest log entries the dashboard shows; the rest is one link away.
 const RECENT_ENTRIES: usize = 5;

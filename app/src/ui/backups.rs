@@ -2,7 +2,6 @@
 //! destruction is due (7 days later, whatever the state of the contract), the time left, and when the backup system
 //! confirmed its destruction. Also the staff dashboard's list of overdue destructions.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 
 use crate::api::{list_my_backups, list_overdue_destructions, BackupView};
@@ -10,6 +9,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::{time_left, when};
 use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 /// A snapshot's content as people read it.
 pub fn holds_label(holds: &str) -> String {

@@ -1,7 +1,6 @@
 //! The customer's consents: requests to answer, access given that still runs, a grant of their own, what happened
 //! before; and the one-click revoke page the oral-consent receipt links to. Every form works without JavaScript.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
@@ -18,6 +17,7 @@ use crate::api::{
 };
 use crate::i18n::*;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 fn done_text(flag: &str) -> Option<&'static str> {
     let locale = current_locale();

@@ -1,7 +1,7 @@
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 
 use crate::i18n::*;
+use crate::ui::title::PageTitle;
 
 /// The charter's promises as the portal keeps them, one line each, with the clause they come from.
 fn promises(locale: Locale) -> [(&'static str, &'static str, &'static str); 6] {

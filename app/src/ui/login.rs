@@ -1,6 +1,5 @@
 //! Signing in: password, then (for staff always, for customers who chose it) a code from an authenticator app.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -10,6 +9,7 @@ use crate::api::{
 };
 use crate::i18n::*;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -1,7 +1,6 @@
 //! The customer's messages (charter §3): the incidents that concern them, every message the portal ever sent or
 //! will send them with its kind and state, and the one communication they may turn off.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -10,6 +9,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::{action_error, returned_error, when, DoneNotice};
 use crate::ui::forms::{ErrorSummary, ErrorText};
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 pub fn kind_name(kind: &str) -> &'static str {
     let locale = current_locale();
@@ -19,6 +19,7 @@ pub fn kind_name(kind: &str) -> &'static str {
         "terms-change" => td_string!(locale, log.messages.kind.terms_change),
         "consent" => td_string!(locale, log.messages.kind.consent),
         "account-security" => td_string!(locale, log.messages.kind.account_security),
+        "data-request" => td_string!(locale, log.messages.kind.data_request),
         _ => td_string!(locale, log.messages.kind.other),
     }
 }

@@ -2,7 +2,6 @@
 //! changed and by whom; contracts and their services with transfers; corrections; the email change by link; the
 //! export; and requests about one's data with their 30-day clock. Every form works without JavaScript.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 
@@ -18,6 +17,7 @@ use crate::ui::consent_parts::{
 use crate::ui::forms::{form_error, ErrorSummary, ErrorText};
 use crate::ui::locale::current_locale;
 use crate::ui::messages::service_name;
+use crate::ui::title::PageTitle;
 
 fn done(flag: &str) -> Option<&'static str> {
     let locale = current_locale();

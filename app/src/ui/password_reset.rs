@@ -1,4 +1,3 @@
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -6,6 +5,7 @@ use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
 use crate::api::{RequestPasswordReset, ResetPassword};
 use crate::i18n::*;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 #[component]
 pub fn RequestResetPage() -> impl IntoView {

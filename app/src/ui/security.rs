@@ -1,6 +1,5 @@
 //! Account security: password, sign-in email, second factor and active sessions. Used by customers and staff alike.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -11,6 +10,7 @@ use crate::api::{
 use crate::i18n::*;
 use crate::ui::consent_parts::when;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 type MeResource = Resource<Result<Option<Me>, AppError>>;
 

@@ -1,6 +1,5 @@
 //! The staff area. Each role's tools arrive with their issues; this page says who is signed in and as what.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -9,6 +8,7 @@ use crate::domain::consent::is_operational;
 use crate::domain::Role;
 use crate::i18n::*;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 fn role_name(locale: Locale, role: Role) -> &'static str {
     match role {

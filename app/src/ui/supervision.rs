@@ -3,7 +3,6 @@
 //! and when they were measured. Opening a mailbox is recorded in the customer's access log. Plain GET forms and
 //! links: it works without JavaScript.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
@@ -12,6 +11,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::when;
 use crate::ui::forms::{ErrorSummary, Field, ShownError};
 use crate::ui::locale::{current_locale, error_message};
+use crate::ui::title::PageTitle;
 
 fn size(locale: Locale, bytes: i64) -> String {
     #[allow(clippy::cast_precision_loss)]

@@ -2,7 +2,6 @@
 //! three ways, so that colour is never the only sign: `<ins>`/`<del>` (underlined, struck through), a visible sign
 //! (+ or −) before it, and words a screen reader reads out at its start and end.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -11,6 +10,7 @@ use crate::api::{get_charter_diff, Change, CharterDiff, DiffPart};
 use crate::i18n::*;
 use crate::ui::forms::ErrorText;
 use crate::ui::locale::{count, current_locale};
+use crate::ui::title::PageTitle;
 
 #[component]
 pub fn DiffPage() -> impl IntoView {

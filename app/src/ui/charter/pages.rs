@@ -1,6 +1,5 @@
 //! The version in force, one version at its permanent address, and the history.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
@@ -12,6 +11,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::when;
 use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 /// `/charter`: the version in force.
 #[component]

@@ -2,7 +2,6 @@
 //! preview rendered safely, its differences with the version in force, and publication with a date of effect and a
 //! summary, which sends the terms-change notice to every customer.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -15,6 +14,7 @@ use crate::ui::charter::DiffText;
 use crate::ui::consent_parts::{action_error, returned_error, when};
 use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Outcome, ShownError};
 use crate::ui::locale::{count, current_locale, day};
+use crate::ui::title::PageTitle;
 
 #[component]
 fn Done() -> impl IntoView {

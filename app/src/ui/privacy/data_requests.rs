@@ -1,7 +1,6 @@
 //! The privacy officer's list of open requests about customers' data, the one due first at the top, with the
 //! 30-day clock of each and a form to record the answer given.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -12,6 +11,7 @@ use crate::ui::consent_parts::{action_error, returned_error, DoneNotice, TextAre
 use crate::ui::forms::{form_error, ErrorSummary, ErrorText};
 use crate::ui::locale::current_locale;
 use crate::ui::my_data::RequestCard;
+use crate::ui::title::PageTitle;
 
 fn done_text(flag: &str) -> Option<&'static str> {
     (flag == "answered").then(|| td_string!(current_locale(), privacy.data_requests.done_answered))

@@ -1,7 +1,6 @@
 //! The court-order ledger: record a disclosure ordered by a Swiss court (authority, reference, date and scope all
 //! required; an optional date before which the customer must not be told), and the list of every disclosure.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -11,6 +10,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::{self as parts, returned_error, DoneNotice, Input, TextArea};
 use crate::ui::forms::{form_error, ErrorSummary, ErrorText, Field};
 use crate::ui::locale::{current_locale, day};
+use crate::ui::title::PageTitle;
 
 fn done_text(flag: &str) -> Option<&'static str> {
     match flag {

@@ -2,7 +2,6 @@
 //! list), the incidents declared so far, and announcing a new service. Sending is the mail worker's: these forms
 //! only record and queue.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
@@ -12,6 +11,7 @@ use crate::ui::consent_parts::{action_error, returned_error, when, Input, TextAr
 use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Outcome};
 use crate::ui::locale::{count, current_locale};
 use crate::ui::messages::service_name;
+use crate::ui::title::PageTitle;
 
 #[component]
 fn CommunicationsNav() -> impl IntoView {

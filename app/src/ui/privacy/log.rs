@@ -1,7 +1,6 @@
 //! The whole audit log for a privacy officer: the customers' filters plus a customer number, keyset pages, the
 //! verification status and a button that runs the verification now.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -11,6 +10,7 @@ use crate::ui::access_log::{LogEntries, LogFilters, OlderLink, VerificationLine,
 use crate::ui::consent_parts::{action_error, returned_error, DoneNotice};
 use crate::ui::forms::{ErrorSummary, ErrorText};
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 const PATH: &str = "/privacy/log";
 const FIELDS: [&str; 6] = [

@@ -1,7 +1,6 @@
 //! Support cases: open one for a customer, see the open ones, resolve one (which ends the mailbox access given
 //! for it).
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
@@ -11,6 +10,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::{self as parts, action_error, returned_error, DoneNotice, Input};
 use crate::ui::forms::{form_error, query_flag, ErrorSummary, ErrorText, Field, Outcome};
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 fn done_text(flag: &str) -> Option<&'static str> {
     match flag {

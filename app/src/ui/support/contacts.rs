@@ -2,7 +2,6 @@
 //! The form is a plain GET, so the page works without JavaScript; each page that shows a card is one lookup,
 //! recorded in the customer's access log.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
@@ -11,6 +10,7 @@ use crate::api::{look_up_contact, ContactCard};
 use crate::i18n::*;
 use crate::ui::forms::{ErrorSummary, Field, ShownError};
 use crate::ui::locale::{current_locale, error_message};
+use crate::ui::title::PageTitle;
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {

@@ -1,6 +1,5 @@
 //! Asking a customer for consent. Reached from a support case with the customer and the case filled in.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 
 use super::SupportNav;
@@ -9,6 +8,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::{reason_options, ActionChoices, Choice, Input, TextArea};
 use crate::ui::forms::{form_error, query_flag, ErrorSummary};
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 #[component]
 pub fn NewRequestPage() -> impl IntoView {

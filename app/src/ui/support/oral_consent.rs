@@ -1,6 +1,5 @@
 //! Recording consent a customer gave on the phone, after identifying them and reading the scope back.
 
-use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 
 use super::SupportNav;
@@ -9,6 +8,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::{ActionChoices, Input, TextArea};
 use crate::ui::forms::{form_error, query_flag, ErrorSummary};
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 #[component]
 pub fn OralConsentPage() -> impl IntoView {

@@ -1,6 +1,5 @@
 //! Pending consent requests of the whole team, the viewer's own first, with the time each still has; then history.
 
-use crate::ui::title::PageTitle;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -12,6 +11,7 @@ use crate::i18n::*;
 use crate::ui::consent_parts::{self as parts, action_error, returned_error, DoneNotice};
 use crate::ui::forms::{ErrorSummary, ErrorText};
 use crate::ui::locale::current_locale;
+use crate::ui::title::PageTitle;
 
 fn done_text(flag: &str) -> Option<&'static str> {
     let locale = current_locale();

@@ -4,7 +4,7 @@
 use super::MailDb;
 use crate::support::Backend;
 use app::domain::{EmailAddress, Role};
-use app::ports::NewStaff;
+use app::ports::{AccountStore, NewStaff};
 use app::ports::{
     Affected, MailKind, MailPreferences, MailStatus, MailStore, ServiceKind, StaffId, Storage,
 };
@@ -175,7 +175,49 @@ async fn an_incident_reaches_the_customers_of_a_service_or_of_a_list(backend: Ba
         .is_some_and(|body| body.contains("What it means for you")));
 }
 
+/// The outbox takes every kind of mail the portal sends, each listed as such in the customer's ledger, and no other.
+async fn the_outbox_takes_every_kind_the_portal_sends_and_no_other(backend: Backend) {
+    let Some(db) = MailDb::create(backend).await else {
+        return;
+    };
+    let customer = db.customer(1).await;
+    let now = chrono::Utc::now();
+    for kind in MailKind::ALL {
+        let mail = app::ports::OutgoingMail {
+            kind,
+            to: EmailAddress::parse(&super::customer_email(1)).unwrap(),
+            customer: Some(customer),
+            language: app::domain::Language::Fr,
+            subject: kind.as_str().to_owned(),
+            body_text: "Bonjour".to_owned(),
+        };
+        db.store.queue_mail(&mail, now).await.unwrap();
+    }
+    let mut listed: Vec<MailKind> = db
+        .store
+        .ledger_of(customer)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.kind)
+        .collect();
+    listed.reverse();
+    assert_eq!(listed, MailKind::ALL, "newest first in the ledger");
+    let sql = "INSERT INTO outbox (kind, recipient, language, subject, body_text, status, attempts, \
+               next_attempt_at, created_at) VALUES ('newsletter', 'a@example.ch', 'fr', 'Promo', 'x', 'queued', 0, \
+               '2026-01-01', '2026-01-01')";
+    let refused = match &db.store {
+        server::storage::SqlStore::Sqlite(pool) => sqlx::query(sql).execute(pool).await.is_err(),
+        server::storage::SqlStore::Postgres(pool) => sqlx::query(sql).execute(pool).await.is_err(),
+    };
+    assert!(
+        refused,
+        "a kind the portal does not send is refused by the schema"
+    );
+}
+
 on_both_backends!(
     new_service_skips_those_who_turned_it_off_and_terms_reach_everyone,
     an_incident_reaches_the_customers_of_a_service_or_of_a_list,
+    the_outbox_takes_every_kind_the_portal_sends_and_no_other,
 );

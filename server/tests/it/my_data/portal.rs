@@ -445,7 +445,7 @@ async fn requests_about_ones_data_run_on_a_30_day_clock(backend: Backend) {
         "/privacy/data-requests?done=answered"
     );
     let told = format!(
-        "SELECT COUNT(*) FROM outbox WHERE recipient = '{CUSTOMER}' AND customer_id = {} \
+        "SELECT COUNT(*) FROM outbox WHERE recipient = '{CUSTOMER}' AND customer_id = {} AND kind = 'data-request' \
          AND subject = 'Réponse à votre demande concernant vos données' \
          AND body_text LIKE '%/account/data#requests%' AND body_text NOT LIKE '%Numéro effacé%'",
         id.0
