@@ -3,7 +3,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::storage_consent::{draft, fixture, t, Fixture, BACKUP};
-use crate::support::{auth::count, Backend};
+use crate::support::{
+    auth::{count, refused},
+    Backend,
+};
 use app::domain::charter::{CharterText, VersionNumber};
 use app::domain::consent::GrantTerms;
 use app::domain::{AuditEvent, EmailAddress, Role};
@@ -140,11 +143,7 @@ async fn a_publication_needs_the_draft_previewed_and_is_audited_with_it(backend:
     ));
     // A published version never changes, whoever asks the database.
     let sql = "UPDATE charter_versions SET text_fr = 'autre' WHERE number = 2";
-    let refused = match store {
-        SqlStore::Sqlite(pool) => sqlx::query(sql).execute(pool).await.is_err(),
-        SqlStore::Postgres(pool) => sqlx::query(sql).execute(pool).await.is_err(),
-    };
-    assert!(refused);
+    assert!(refused(store, sql).await);
     assert_eq!(
         store.charter_version(number).await.unwrap().unwrap().text,
         text

@@ -2,6 +2,7 @@
 //! notice, and what each customer's ledger then shows.
 
 use super::MailDb;
+use crate::support::auth::refused;
 use crate::support::Backend;
 use app::domain::{EmailAddress, Role};
 use app::ports::{AccountStore, NewStaff};
@@ -98,11 +99,10 @@ async fn new_service_skips_those_who_turned_it_off_and_terms_reach_everyone(back
     db.store.set_mail_preferences(two, on, now).await.unwrap();
     assert_eq!(db.store.mail_preferences(two).await.unwrap(), on);
     let sql = "INSERT INTO mail_opt_outs (customer_id, kind, created_at) VALUES (1, 'terms-change', '2026-01-01')";
-    let refused = match &db.store {
-        server::storage::SqlStore::Sqlite(pool) => sqlx::query(sql).execute(pool).await.is_err(),
-        server::storage::SqlStore::Postgres(pool) => sqlx::query(sql).execute(pool).await.is_err(),
-    };
-    assert!(refused, "only new-service announcements can be turned off");
+    assert!(
+        refused(&db.store, sql).await,
+        "only new-service announcements can be turned off"
+    );
 }
 
 async fn an_incident_reaches_the_customers_of_a_service_or_of_a_list(backend: Backend) {
@@ -206,12 +206,8 @@ async fn the_outbox_takes_every_kind_the_portal_sends_and_no_other(backend: Back
     let sql = "INSERT INTO outbox (kind, recipient, language, subject, body_text, status, attempts, \
                next_attempt_at, created_at) VALUES ('newsletter', 'a@example.ch', 'fr', 'Promo', 'x', 'queued', 0, \
                '2026-01-01', '2026-01-01')";
-    let refused = match &db.store {
-        server::storage::SqlStore::Sqlite(pool) => sqlx::query(sql).execute(pool).await.is_err(),
-        server::storage::SqlStore::Postgres(pool) => sqlx::query(sql).execute(pool).await.is_err(),
-    };
     assert!(
-        refused,
+        refused(&db.store, sql).await,
         "a kind the portal does not send is refused by the schema"
     );
 }

@@ -70,6 +70,14 @@ pub async fn count(store: &SqlStore, sql: &str) -> i64 {
     }
 }
 
+/// Whether the database refuses a statement written around the storage (its constraints and triggers).
+pub async fn refused(store: &SqlStore, sql: &str) -> bool {
+    match store {
+        SqlStore::Sqlite(pool) => sqlx::query(sql).execute(pool).await.is_err(),
+        SqlStore::Postgres(pool) => sqlx::query(sql).execute(pool).await.is_err(),
+    }
+}
+
 /// Security events of one code, as (account id, detail).
 pub async fn events(store: &SqlStore, code: i32) -> Vec<(Option<i64>, Option<String>)> {
     let sql = "SELECT account_id, detail FROM security_events WHERE event_code = $1 ORDER BY id";
