@@ -48,7 +48,8 @@ export function totp(secret: string, at = Date.now()): string {
 export async function submit(page: Page, formSelector: string, until: () => Promise<void>) {
   await expect(async () => {
     if (await page.locator(formSelector).count()) {
-      await page.locator(`${formSelector} button[type=submit]`).click();
+      // Not the default of waiting without limit: the form goes away when an earlier attempt went through.
+      await page.locator(`${formSelector} button[type=submit]`).click({ timeout: 2_000 });
     }
     await until();
   }).toPass({ timeout: 20_000 });
