@@ -131,23 +131,38 @@ pub(crate) mod tests {
         )
     }
 
-    /// The arguments of every call to `callee` in the Rust sources under `dir` (but the catalogues' own).
-    pub(crate) fn calls_in(dir: &std::path::Path, callee: &str) -> Vec<Vec<String>> {
-        fn sources(dir: &std::path::Path, found: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).expect("readable sources").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    sources(&path, found);
-                } else if path.extension().is_some_and(|ext| ext == "rs")
-                    && !path.ends_with("error_french.rs")
-                    && !path.ends_with("log_details.rs")
-                {
-                    found.push(std::fs::read_to_string(&path).expect("a source file"));
-                }
+    /// Every Rust source file under `dir`, for the tests that check what the code writes.
+    pub(crate) fn rust_sources(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("readable sources").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(rust_sources(&path));
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                found.push(path);
             }
         }
-        let mut texts = Vec::new();
-        sources(dir, &mut texts);
+        found
+    }
+
+    /// The names of a pattern's `{placeholders}`, sorted.
+    pub(crate) fn placeholder_names(text: &str) -> Vec<String> {
+        let mut names: Vec<String> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The arguments of every call to `callee` in the Rust sources under `dir` (but the catalogues' own).
+    pub(crate) fn calls_in(dir: &std::path::Path, callee: &str) -> Vec<Vec<String>> {
+        let texts: Vec<String> = rust_sources(dir)
+            .into_iter()
+            .filter(|path| !path.ends_with("error_french.rs") && !path.ends_with("log_details.rs"))
+            .map(|path| std::fs::read_to_string(path).expect("a source file"))
+            .collect();
         let mut found = Vec::new();
         for text in &texts {
             for (start, _) in text.match_indices(callee) {
@@ -224,16 +239,11 @@ pub(crate) mod tests {
                 && !shipped.messages.is_empty()
         );
         for (english, french) in &shipped.messages {
-            let names = |text: &str| {
-                let mut names: Vec<String> = text
-                    .split('{')
-                    .skip(1)
-                    .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned()))
-                    .collect();
-                names.sort();
-                names
-            };
-            assert_eq!(names(english), names(french), "placeholders of {english:?}");
+            assert_eq!(
+                placeholder_names(english),
+                placeholder_names(french),
+                "placeholders of {english:?}"
+            );
         }
     }
 }

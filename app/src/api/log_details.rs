@@ -372,15 +372,7 @@ mod tests {
     #[test]
     fn the_shipped_catalogue_keeps_its_placeholders() {
         let catalogue = shipped();
-        let names = |text: &str| {
-            let mut names: Vec<String> = text
-                .split('{')
-                .skip(1)
-                .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned()))
-                .collect();
-            names.sort();
-            names
-        };
+        let names = crate::api::error_french::tests::placeholder_names;
         for language in [&catalogue.fr, &catalogue.en] {
             for (english, worded) in &language.patterns {
                 assert_eq!(names(english), names(worded), "placeholders of {english:?}");

@@ -5,7 +5,7 @@
 pub mod context;
 mod error;
 #[cfg(feature = "ssr")]
-mod error_french;
+pub(crate) mod error_french;
 #[cfg(feature = "ssr")]
 pub mod log_details;
 

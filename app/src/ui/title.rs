@@ -27,20 +27,8 @@ mod tests {
     /// A `<Title>` elsewhere could take a closure again; the type of `PageTitle` is what rules that out.
     #[test]
     fn pages_set_their_title_through_page_title_only() {
-        fn sources(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).expect("readable sources").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    sources(&path, found);
-                } else if path.extension().is_some_and(|ext| ext == "rs") {
-                    found.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        sources(
+        let files = crate::api::error_french::tests::rust_sources(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut files,
         );
         let direct: Vec<_> = files
             .iter()
