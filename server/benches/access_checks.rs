@@ -28,7 +28,7 @@ use std::{
 use tokio::net::{TcpListener, TcpStream};
 
 use app::domain::consent::{
-    ActionSet, CaseSubject, ConsentDraft, GrantDuration, GrantTerms, ResourceId,
+    ActionSet, CaseSubject, ConsentDraft, GrantDuration, GrantTerms, ResourceId, Teams,
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress};
 use app::ports::{
@@ -170,7 +170,8 @@ async fn seed_grants(store: &dyn Storage) {
             actions: ActionSet::parse("list,read").unwrap(),
             duration: GrantDuration::new(Span::days(1)).unwrap(),
         };
-        let terms = GrantTerms::on_customer_initiative(draft, now).unwrap();
+        let terms =
+            GrantTerms::on_customer_initiative(draft, Teams::SupportAndSysadmins, now).unwrap();
         store
             .create_grant(
                 customer.id,

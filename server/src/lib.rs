@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backups;
 pub mod cli;
+pub mod consent_expiry;
 pub mod http;
 pub mod mail;
 pub mod seed;
@@ -112,6 +113,13 @@ pub async fn serve_on(
         let every = std::time::Duration::from_millis(settings.backups.backup_sweep_millis);
         move |stop| backups::run(store, clock, grace, every, stop)
     };
+    let expiry_job = {
+        let store: Arc<dyn app::ports::Storage> = Arc::new(store.clone());
+        let clock = clock.clone();
+        let every =
+            std::time::Duration::from_millis(settings.consent_jobs.consent_expiry_sweep_millis);
+        move |stop| consent_expiry::run(store, clock, every, stop)
+    };
     let router = http::router(
         http::AppState::new(settings, store, clock, auditor.clone()),
         settings,
@@ -120,6 +128,7 @@ pub async fn serve_on(
     let stop_tx = Arc::new(stop_tx);
     let stop_rx_audit = stop_rx.clone();
     let stop_rx_backups = stop_rx.clone();
+    let stop_rx_expiry = stop_rx.clone();
     let signal = {
         let stop_tx = stop_tx.clone();
         async move {
@@ -147,7 +156,8 @@ pub async fn serve_on(
         async move { auditor.run(stop_rx).await }
     };
     let overdue = overdue_job(stop_rx_backups);
-    let (result, (), (), ()) = tokio::join!(web, mail, checkpoints, overdue);
+    let expiry = expiry_job(stop_rx_expiry);
+    let (result, (), (), (), ()) = tokio::join!(web, mail, checkpoints, overdue, expiry);
     // Signed after the requests in flight were answered, so that the last checkpoint covers their entries.
     if let Err(error) = auditor.checkpoint().await {
         tracing::error!(%error, "could not sign the audit checkpoint at shutdown");

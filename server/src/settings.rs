@@ -52,6 +52,9 @@ pub struct Settings {
     /// Grace before an unconfirmed backup destruction is flagged, and the job's pace (`PORTAL_BACKUP_*`).
     #[serde(flatten)]
     pub backups: crate::backups::BackupSettings,
+    /// The consent-expiry job's pace (`PORTAL_CONSENT_EXPIRY_SWEEP_MILLIS`).
+    #[serde(flatten)]
+    pub consent_jobs: crate::consent_expiry::ConsentJobSettings,
 }
 
 #[derive(Serialize)]
@@ -234,6 +237,7 @@ impl Settings {
             mail: crate::mail::MailSettings::default(),
             audit: crate::audit::AuditSettings::default(),
             backups: crate::backups::BackupSettings::default(),
+            consent_jobs: crate::consent_expiry::ConsentJobSettings::default(),
         }
     }
 

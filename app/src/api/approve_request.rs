@@ -3,15 +3,17 @@ use leptos::prelude::*;
 use super::AppError;
 
 /// The customer agrees to one of their pending requests, for the requested duration or a shorter one given in
-/// minutes; the grant starts now. Another customer's request is not found.
+/// minutes, and for the staff member who asked unless `usable_by` opens it to a team; the grant starts now.
+/// Another customer's request is not found.
 #[server(prefix = "/sf", endpoint = "approve-request")]
 pub async fn approve_request(
     request: String,
     approved_minutes: Option<String>,
+    usable_by: Option<String>,
 ) -> Result<(), AppError> {
     use super::consent_flows::*;
     use super::context::*;
-    use crate::domain::consent::ConsentRequestId;
+    use crate::domain::consent::{Audience, ConsentRequestId};
     use crate::domain::AuditEvent;
 
     let context = app_context()?;
@@ -31,10 +33,11 @@ pub async fn approve_request(
     let shorter = given(approved_minutes)
         .map(|raw| minutes("approved_minutes", &raw))
         .transpose()?;
+    let audience = parsed("usable_by", Audience::parse(usable_by.as_deref()))?;
     let now = context.clock.now();
     let approval = record
         .request
-        .approve(now, shorter)
+        .approve(now, shorter, audience.holder(record.requested_by))
         .or_else(|error| fail(transition_error(error)))?;
     // A mailbox grant ends with its case: approving after the case was resolved would give nothing but a record.
     if let Some(case) = approval.grant.scope().bound_case() {
@@ -59,9 +62,10 @@ pub async fn approve_request(
         me.customer(),
         Some(approval.grant.scope().resource()),
         crate::log_detail!(
-            "request {id}: {actions} for {minutes} min",
+            "request {id}: {actions} for {minutes} min, usable by {holder}",
             actions = approval.grant.actions(),
-            minutes = granted_minutes
+            minutes = granted_minutes,
+            holder = holder_word(approval.grant.holder())
         ),
     );
     context

@@ -7,14 +7,15 @@ mod server_side {
     use std::collections::HashMap;
 
     use crate::api::consent_views::{
-        CaseRef, CustomerLabel, GrantSource, GrantSummary, RequestView, ResourceLabel, StaffLabel,
+        CaseRef, CustomerLabel, GrantSource, GrantSummary, GrantUsers, RequestView, ResourceLabel,
+        StaffLabel,
     };
     use crate::api::context::{fail, forbid, internal, require_staff, AppContext};
     use crate::api::AppError;
     use crate::auth::guard::{AsCustomer, AsStaff};
     use crate::domain::consent::{
-        is_operational, Action, ActionSet, GrantDuration, GrantOrigin, RequestState, ResourceId,
-        ScopeError, SupportCaseId, TransitionError,
+        is_operational, Action, ActionSet, GrantDuration, GrantHolder, GrantOrigin, RequestState,
+        ResourceId, ScopeError, SupportCaseId, TransitionError,
     };
     use crate::domain::{AuditEvent, CustomerNumber, InvalidInput, Language};
     use crate::ports::{
@@ -165,6 +166,14 @@ mod server_side {
                 refuse("case", "This support case is already resolved.")
             }
             _ => refuse("case", "This customer has no such support case."),
+        }
+    }
+
+    /// How an audit detail names who may use a grant.
+    pub fn holder_word(holder: GrantHolder) -> &'static str {
+        match holder {
+            GrantHolder::StaffMember(_) => "named-staff-member",
+            GrantHolder::Teams(teams) => teams.as_str(),
         }
     }
 
@@ -367,6 +376,12 @@ mod server_side {
                 Some(staff) => Some(self.staff(staff).await?),
                 None => None,
             };
+            let usable_by = match terms.holder() {
+                GrantHolder::StaffMember(staff) => {
+                    GrantUsers::StaffMember(self.staff(staff).await?)
+                }
+                GrantHolder::Teams(teams) => GrantUsers::Teams(teams),
+            };
             Ok(GrantSummary {
                 id: grant.id(),
                 resource: resource_label(&terms.scope().resource()),
@@ -375,6 +390,7 @@ mod server_side {
                 source,
                 recorded_by,
                 call_reference,
+                usable_by,
                 starts_at: terms.starts_at(),
                 ends_at: grant.end(resolved).at,
                 active: grant.is_active(now, resolved),

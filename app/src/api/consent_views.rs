@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::consent::{
     Action, ConsentRequestId, EndReason, GrantId, ReasonCode, RequestStateKind, ResourceKind,
-    SupportCaseId,
+    SupportCaseId, Teams,
 };
 use crate::domain::Role;
 
@@ -71,6 +71,16 @@ pub enum GrantSource {
     Oral,
 }
 
+/// Who may use a grant, as its pages name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "who", rename_all = "kebab-case")]
+pub enum GrantUsers {
+    /// The one staff member who asked, or who recorded the oral consent.
+    StaffMember(StaffLabel),
+    /// The teams the customer opened it to.
+    Teams(Teams),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantSummary {
     pub id: GrantId,
@@ -82,6 +92,7 @@ pub struct GrantSummary {
     pub recorded_by: Option<StaffLabel>,
     /// For an oral consent: the call it was given in.
     pub call_reference: Option<String>,
+    pub usable_by: GrantUsers,
     pub starts_at: DateTime<Utc>,
     /// When it ends, or ended, whichever comes first of its limit, revocation and case resolution.
     pub ends_at: DateTime<Utc>,

@@ -99,8 +99,8 @@ pub use charter_views::{
 pub use confirm_email_change::{confirm_email_change, ConfirmEmailChange};
 pub use confirm_enrolment::{confirm_enrolment, ConfirmEnrolment};
 pub use consent_views::{
-    CaseRef, CaseView, ConsentQueue, CustomerLabel, GrantSource, GrantSummary, MyConsents,
-    OneGrant, RequestView, ResourceLabel, StaffLabel,
+    CaseRef, CaseView, ConsentQueue, CustomerLabel, GrantSource, GrantSummary, GrantUsers,
+    MyConsents, OneGrant, RequestView, ResourceLabel, StaffLabel,
 };
 pub use correct_my_data::{correct_my_data, CorrectMyData};
 pub use declare_incident::{declare_incident, DeclareIncident, IncidentForm};

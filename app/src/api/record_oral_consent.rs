@@ -67,7 +67,7 @@ pub async fn record_oral_consent(#[server(flatten)] form: OralConsentForm) -> Re
         actions,
         duration,
     };
-    let terms = match GrantTerms::oral(staff.roles(), draft, oral.clone(), now) {
+    let terms = match GrantTerms::oral(staff.staff(), staff.roles(), draft, oral.clone(), now) {
         Ok(terms) => terms,
         Err(GrantError::RecorderNotEntitled) => {
             return forbid(&context, Some(staff.account()), "recorder not entitled").await

@@ -21,7 +21,7 @@ pub use customer::{CustomerNumber, EmailAddress, Language, PhoneNumber};
 pub use disclosure::DisclosureId;
 pub use password::NewPassword;
 pub use security_event::SecurityEventKind;
-pub use staff::Role;
+pub use staff::{Role, StaffId};
 
 /// Why an input was refused, phrased so it can be shown next to the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,6 +2,10 @@ use serde::{Deserialize, Serialize};
 
 use super::InvalidInput;
 
+/// A staff member, as the storage numbers them; a grant may name one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StaffId(pub i64);
+
 /// A staff role as the charter names them. A person may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

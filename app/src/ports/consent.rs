@@ -220,6 +220,14 @@ pub trait ConsentStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<RequestRecord>, StorageError>;
 
+    /// Requests still recorded as pending whose answer window closed by `now`, the earliest closed first, at most
+    /// `limit`: the expiry job's work. Whether each has expired is the domain's to say.
+    async fn requests_past_their_window(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError>;
+
     /// Stores `next` (the request after a domain transition) only if the stored request is still pending, with the
     /// grant an approval creates; returns that grant's id. Two answers racing: exactly one wins.
     async fn settle_request(

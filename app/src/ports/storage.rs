@@ -27,7 +27,9 @@ macro_rules! id_type {
         pub struct $name(pub i64);
     )*};
 }
-id_type!(CustomerId, ServiceId, StaffId);
+id_type!(CustomerId, ServiceId);
+
+pub use crate::domain::StaffId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCustomer {

@@ -505,6 +505,16 @@ fn deny_rule(locale: Locale, rule: DenyRule) -> &'static str {
             td_string!(locale, log.access_log.deny.snapshots_are_for_sysadmins)
         }
         DenyRule::NoActiveGrant => td_string!(locale, log.access_log.deny.no_active_grant),
+        DenyRule::GrantForSomeoneElse => {
+            td_string!(locale, log.access_log.deny.grant_for_someone_else)
+        }
+        DenyRule::UnknownStaffMember => {
+            td_string!(locale, log.access_log.deny.unknown_staff_member)
+        }
+        DenyRule::UnknownCustomer => td_string!(locale, log.access_log.deny.unknown_customer),
+        DenyRule::NotTheCustomersResource => {
+            td_string!(locale, log.access_log.deny.not_the_customers_resource)
+        }
     }
 }
 

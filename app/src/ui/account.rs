@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::api::{get_me, list_my_access_log, list_my_consents, GrantSummary};
 use crate::i18n::*;
 use crate::ui::access_log::LogEntries;
-use crate::ui::consent_parts::{actions, resource, time_left};
+use crate::ui::consent_parts::{actions, resource, time_left, usable_by};
 use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
 use crate::ui::title::PageTitle;
@@ -103,7 +103,8 @@ fn ActiveGrants(active: Vec<GrantSummary>) -> impl IntoView {
                     let resource = resource(&grant.resource);
                     let actions = actions(&grant.actions);
                     let left = time_left(grant.seconds_left.unwrap_or_default());
-                    let line = td_string!(locale, auth.account.grant_line, resource, actions, left).to_string();
+                    let who = usable_by(&grant.usable_by);
+                    let line = td_string!(locale, auth.account.grant_line, resource, actions, left, who).to_string();
                     view! { <li class="state active">{line}</li> }
                 })
                 .collect_view()}

@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::forms::{form_error, Outcome, ShownError};
-use crate::api::{AppError, CaseRef, ResourceLabel, StaffLabel};
-use crate::domain::consent::{Action, EndReason, ReasonCode, RequestStateKind, ResourceKind};
+use crate::api::{AppError, CaseRef, GrantUsers, ResourceLabel, StaffLabel};
+use crate::domain::consent::{
+    Action, EndReason, ReasonCode, RequestStateKind, ResourceKind, Teams,
+};
 use crate::domain::Role;
 use crate::i18n::*;
 use crate::ui::locale::{current_locale, error_message, moment};
@@ -86,6 +88,28 @@ pub fn staff(label: &StaffLabel) -> String {
         label.name.clone()
     } else {
         format!("{} ({})", label.name, roles.join(", "))
+    }
+}
+
+pub fn teams_name(teams: Teams) -> &'static str {
+    let locale = current_locale();
+    match teams {
+        Teams::Support => td_string!(locale, common.words.teams.support),
+        Teams::Sysadmins => td_string!(locale, common.words.teams.sysadmins),
+        Teams::SupportAndSysadmins => {
+            td_string!(locale, common.words.teams.support_and_sysadmins)
+        }
+    }
+}
+
+/// Who may use a grant: "only Camille Rey (support)", or the teams.
+pub fn usable_by(users: &GrantUsers) -> String {
+    match users {
+        GrantUsers::StaffMember(label) => {
+            let name = staff(label);
+            td_string!(current_locale(), common.words.only_person, name).to_string()
+        }
+        GrantUsers::Teams(teams) => teams_name(*teams).to_owned(),
     }
 }
 

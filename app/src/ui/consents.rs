@@ -15,6 +15,7 @@ use crate::api::{
     get_my_grant, list_my_consents, ApproveRequest, CaseRef, DenyRequest, GrantAccess, GrantSource,
     GrantSummary, MyConsents, RequestView, ResourceLabel, RevokeGrant,
 };
+use crate::domain::consent::{Audience, Teams};
 use crate::i18n::*;
 use crate::ui::locale::current_locale;
 use crate::ui::title::PageTitle;
@@ -123,6 +124,19 @@ fn PendingRequest(
     let approve_id = id.clone();
     let deny_id = id.clone();
     let minutes_id = format!("approved-minutes-{id}");
+    let usable_by_id = format!("usable-by-{id}");
+    let name = parts::staff(&request.requested_by);
+    let audience: Vec<(String, String)> = std::iter::once((
+        Audience::REQUESTER.to_owned(),
+        td_string!(current_locale(), consents.usable_by.only_requester, name).to_string(),
+    ))
+    .chain(Teams::ALL.into_iter().map(|teams| {
+        (
+            teams.as_str().to_owned(),
+            parts::teams_name(teams).to_owned(),
+        )
+    }))
+    .collect();
     let reason_id = format!("deny-reason-{id}");
     let open_for = (request.answer_by - now).num_seconds().max(0);
     let duration = parts::duration(request.requested_minutes);
@@ -159,6 +173,16 @@ fn PendingRequest(
                             value=request.requested_minutes
                             required=true
                         />
+                    </div>
+                    <div class="field">
+                        <label for=usable_by_id.clone()>{t!(i18n, consents.usable_by.label)}</label>
+                        <p class="hint">{t!(i18n, consents.usable_by.approve_hint)}</p>
+                        <select id=usable_by_id.clone() name="usable_by">
+                            {audience
+                                .into_iter()
+                                .map(|(value, text)| view! { <option value=value>{text}</option> })
+                                .collect_view()}
+                        </select>
                     </div>
                     <button type="submit" class="button">{t!(i18n, consents.pending.approve)}</button>
                 </ActionForm>
@@ -206,6 +230,8 @@ fn GrantFacts(grant: GrantSummary) -> impl IntoView {
             {grant.case.as_ref().map(|case| view! { <dt>{t!(i18n, consents.support_case)}</dt><dd>{parts::case(case)}</dd> })}
             <dt>{t!(i18n, consents.facts.source)}</dt>
             <dd>{source_text(&grant)}</dd>
+            <dt>{t!(i18n, consents.facts.usable_by)}</dt>
+            <dd class="usable-by">{parts::usable_by(&grant.usable_by)}</dd>
             <dt>{t!(i18n, consents.facts.since)}</dt>
             <dd>{parts::when(grant.starts_at)}</dd>
             {if grant.active {
@@ -285,6 +311,15 @@ fn GrantForm(
         .iter()
         .map(|case| (case.id.to_string(), parts::case(case)))
         .collect();
+    let team_options: Vec<(String, String)> = Teams::ALL
+        .into_iter()
+        .map(|teams| {
+            (
+                teams.as_str().to_owned(),
+                parts::teams_name(teams).to_owned(),
+            )
+        })
+        .collect();
     view! {
         <section aria-labelledby="grant-heading">
             <h2 id="grant-heading">{t!(i18n, consents.grant_form.heading)}</h2>
@@ -297,6 +332,14 @@ fn GrantForm(
                         <ErrorSummary error=action_error(grant.value())/>
                         <Choice name="resource" label=td_string!(locale, consents.grant_form.resource) options=resource_options error/>
                         <ActionChoices error/>
+                        <Choice
+                            name="usable_by"
+                            label=td_string!(locale, consents.usable_by.label)
+                            options=team_options
+                            selected=Some(Teams::Support.as_str().to_owned())
+                            hint=td_string!(locale, consents.usable_by.grant_hint)
+                            error
+                        />
                         <Input
                             name="duration_minutes"
                             label=td_string!(locale, consents.grant_form.duration)

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::consent::{
-    decide, Action, Basis, Decision, GrantView, Resource, ResourceId, SnapshotContent,
+    decide, Action, Basis, Decision, DenyRule, GrantView, Resource, ResourceId, SnapshotContent,
 };
 use crate::domain::{AuditEvent, CustomerNumber, EmailAddress};
 use crate::ports::{
@@ -92,7 +92,9 @@ pub enum AccessCheckError {
 }
 
 /// Decides the access and records the check, allowed or not. An unknown staff member, customer or resource is an
-/// error, not a refusal: the caller named something that does not exist, and nothing about a customer happened.
+/// error for the caller, who named something that does not exist; it is recorded all the same as a denial with the
+/// identifiers as given (charter §2: every decision is audited, denials most of all), attributed to the customer
+/// only when that customer owns the resource named.
 pub async fn check_access(
     store: &dyn Storage,
     directory: &dyn Directory,
@@ -101,14 +103,20 @@ pub async fn check_access(
 ) -> Result<Decision, AccessCheckError> {
     // A snapshot is judged by what it holds, as the registry (never the caller) says; a destroyed one no longer
     // exists.
-    let snapshot = registered_snapshot(store, &query.resource).await?;
-    let grants_on = snapshot
-        .as_ref()
-        .map_or_else(|| query.resource.clone(), |(_, holds)| holds.id());
+    let snapshot = match registered_snapshot(store, &query.resource).await {
+        Ok(snapshot) => Some(snapshot),
+        Err(AccessCheckError::UnknownResource) => None,
+        Err(error) => return Err(error),
+    };
+    let grants_on = match &snapshot {
+        Some(Some((_, holds))) => holds.id(),
+        _ => query.resource.clone(),
+    };
     let owner_of = async {
         match &snapshot {
-            Some((owner, _)) => Ok(Some(*owner)),
-            None => directory.owner_of(&query.resource).await,
+            Some(Some((owner, _))) => Ok(Some(*owner)),
+            Some(None) => directory.owner_of(&query.resource).await,
+            None => Ok(None),
         }
     };
     // Grants are read from the store, for this check, every time: a revocation that has returned to the customer
@@ -119,13 +127,31 @@ pub async fn check_access(
         owner_of,
         store.live_grants_on(&grants_on, query.now),
     )?;
-    let staff = staff.ok_or(AccessCheckError::UnknownStaff)?;
-    let customer = customer.ok_or(AccessCheckError::UnknownCustomer)?;
-    if owner != Some(customer) {
-        return Err(AccessCheckError::UnknownResource);
-    }
-    let resource = Resource::resolve(query.resource.clone(), snapshot.map(|(_, holds)| holds))
-        .map_err(|_| AccessCheckError::UnknownResource)?;
+    let resource = snapshot.and_then(|snapshot| {
+        Resource::resolve(query.resource.clone(), snapshot.map(|(_, holds)| holds)).ok()
+    });
+    let (staff, customer, resource) = match (staff, customer, resource) {
+        (Some(staff), Some(customer), Some(resource)) if owner == Some(customer) => {
+            (staff, customer, resource)
+        }
+        (staff, customer, resource) => {
+            let (error, rule) = match (&staff, customer, resource) {
+                (None, ..) => (AccessCheckError::UnknownStaff, DenyRule::UnknownStaffMember),
+                (_, None, _) => (AccessCheckError::UnknownCustomer, DenyRule::UnknownCustomer),
+                _ => (
+                    AccessCheckError::UnknownResource,
+                    DenyRule::NotTheCustomersResource,
+                ),
+            };
+            let entry =
+                unknown_party_entry(&query, staff, customer.filter(|c| owner == Some(*c)), rule);
+            audit
+                .record(entry)
+                .await
+                .map_err(AccessCheckError::NotRecorded)?;
+            return Err(error);
+        }
+    };
     // A service that moved to another customer keeps its identifier; the previous holder's consent must not
     // open it to staff working for the new one.
     let views: Vec<GrantView<'_>> = grants
@@ -133,7 +159,14 @@ pub async fn check_access(
         .filter(|record| record.customer == customer)
         .map(GrantRecord::view)
         .collect();
-    let decision = decide(&staff.roles, &resource, query.action, &views, query.now);
+    let decision = decide(
+        staff.id,
+        &staff.roles,
+        &resource,
+        query.action,
+        &views,
+        query.now,
+    );
     let entry = AuditEntry {
         at: query.now,
         event: AuditEvent::AccessChecked,
@@ -146,13 +179,54 @@ pub async fn check_access(
         action: Some(query.action),
         basis: audit_basis(decision),
         source: query.source,
-        detail: None,
+        detail: holder_detail(decision),
     };
     audit
         .record(entry)
         .await
         .map_err(AccessCheckError::NotRecorded)?;
     Ok(decision)
+}
+
+/// The denial recorded for a check that named someone or something unknown, with the names as given.
+fn unknown_party_entry(
+    query: &AccessQuery,
+    staff: Option<StaffMember>,
+    customer: Option<CustomerId>,
+    rule: DenyRule,
+) -> AuditEntry {
+    AuditEntry {
+        at: query.now,
+        event: AuditEvent::AccessChecked,
+        actor: staff.map_or(Actor::Unidentified, |staff| Actor::Staff {
+            id: staff.id,
+            roles: staff.roles,
+        }),
+        customer,
+        resource: Some(query.resource.clone()),
+        action: Some(query.action),
+        basis: AuditBasis::Refused(rule),
+        source: query.source.clone(),
+        detail: Some(crate::log_detail!(
+            "asked as {staff} for customer {customer}",
+            staff = query.staff,
+            customer = query.customer
+        )),
+    }
+}
+
+/// Which part of the grant let the staff member in: named in person, or through a team the customer chose.
+pub fn holder_detail(decision: Decision) -> Option<String> {
+    match decision {
+        Decision::Allow {
+            usable_by: Some(rule),
+            ..
+        } => Some(crate::log_detail!(
+            "grant usable by {holder}",
+            holder = rule.as_str()
+        )),
+        _ => None,
+    }
 }
 
 /// For a snapshot, its owner and what it holds according to the registry; `Ok(None)` for any other resource.
@@ -190,7 +264,7 @@ pub const fn audit_basis(decision: Decision) -> AuditBasis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::consent::{DenyRule, GrantId};
+    use crate::domain::consent::GrantId;
     use crate::ports::Outcome;
 
     #[test]
@@ -198,11 +272,13 @@ mod tests {
         let by_grant = Decision::Allow {
             basis: Basis::Grant(GrantId(4)),
             expires_at: None,
+            usable_by: None,
         };
         assert_eq!(audit_basis(by_grant), AuditBasis::Grant(GrantId(4)));
         let technical = Decision::Allow {
             basis: Basis::TechnicalOperation,
             expires_at: None,
+            usable_by: None,
         };
         assert_eq!(audit_basis(technical), AuditBasis::TechnicalOperation);
         let refused = audit_basis(Decision::Deny {

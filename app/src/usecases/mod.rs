@@ -4,10 +4,12 @@
 pub mod access_check;
 pub mod charter;
 pub mod consent_notices;
+pub mod expire_requests;
 pub mod notices;
 pub mod report_access;
 
 pub use access_check::{
     check_access, AccessCheckError, AccessQuery, AuditSink, Directory, StoreAudit, StoreDirectory,
 };
+pub use expire_requests::{expire_requests, EXPIRY_BATCH};
 pub use report_access::{report_access, EventId, ReportError, ReportOutcome, ReportedAccess};

@@ -122,6 +122,7 @@ pub async fn report_access(
     let grants = store.grants_of_customer(customer.id).await?;
     let views: Vec<GrantView<'_>> = grants.iter().map(GrantRecord::view).collect();
     let decision = decide(
+        staff.id,
         &staff.roles,
         &resource,
         report.action,
@@ -140,7 +141,7 @@ pub async fn report_access(
         action: Some(report.action),
         basis: audit_basis(decision),
         source: EventSource::Service(report.service.clone()),
-        detail: None,
+        detail: super::access_check::holder_detail(decision),
     };
     let recorded = store
         .record_reported_access(&report.service, report.event_id.as_str(), &entry)

@@ -3,6 +3,7 @@
 //! follows what happened in the portal.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod expiry;
 mod flows;
 mod grants;
 mod refusals;
@@ -20,7 +21,7 @@ use app::domain::consent::{
     decide, Action, Basis, Decision, DenyRule, EndReason, GrantView, RequestStateKind, Resource,
     ResourceId,
 };
-use app::domain::{AuditEvent, CustomerNumber, Role};
+use app::domain::{AuditEvent, CustomerNumber, EmailAddress, Role};
 use app::ports::{ConsentStore, CustomerId, Storage};
 
 const JEANNE: &str = "C-100001";
@@ -104,14 +105,22 @@ async fn customer_id(app: &TestApp, number: &str) -> CustomerId {
         .id
 }
 
-/// What the access policy answers now for `roles` reading `resource`, from the grants the storage holds.
-async fn decision(app: &TestApp, roles: &[Role], resource: &str) -> Decision {
+/// What the access policy answers now for the staff member signed in as `staff` reading `resource`, from the
+/// grants the storage holds.
+async fn decision(app: &TestApp, staff: &str, resource: &str) -> Decision {
+    let staff = app
+        .store
+        .staff_by_email(&EmailAddress::parse(staff).unwrap())
+        .await
+        .unwrap()
+        .expect("a demo staff member");
     let resource = ResourceId::parse(resource).unwrap();
     let now = Utc::now();
     let records = app.store.live_grants_on(&resource, now).await.unwrap();
     let views: Vec<GrantView<'_>> = records.iter().map(|record| record.view()).collect();
     decide(
-        roles,
+        staff.id,
+        &staff.roles,
         &Resource::resolve(resource, None).unwrap(),
         Action::Read,
         &views,

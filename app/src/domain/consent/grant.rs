@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::scope::is_operational;
 use super::{
     ActionSet, CallReference, CallerIdentification, ConsentDraft, ConsentScope, GrantDuration,
-    GrantId, ScopeError, ScopeReadBack,
+    GrantHolder, GrantId, ScopeError, ScopeReadBack, Teams,
 };
-use crate::domain::{InvalidInput, Role};
+use crate::domain::{InvalidInput, Role, StaffId};
 
 /// How the customer's consent was given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,7 @@ pub struct GrantTerms {
     scope: ConsentScope,
     actions: ActionSet,
     origin: GrantOrigin,
+    holder: GrantHolder,
     starts_at: DateTime<Utc>,
     limit: DateTime<Utc>,
 }
@@ -60,12 +61,14 @@ impl GrantTerms {
         scope: ConsentScope,
         actions: ActionSet,
         duration: GrantDuration,
+        holder: GrantHolder,
         now: DateTime<Utc>,
     ) -> Self {
         Self {
             scope,
             actions,
             origin: GrantOrigin::ApprovedRequest,
+            holder,
             starts_at: now,
             limit: now + duration.get(),
         }
@@ -74,27 +77,37 @@ impl GrantTerms {
     fn from_draft(
         draft: ConsentDraft,
         origin: GrantOrigin,
+        holder: GrantHolder,
         now: DateTime<Utc>,
     ) -> Result<Self, ScopeError> {
         Ok(Self {
             scope: ConsentScope::new(draft.resource, draft.case)?,
             actions: draft.actions,
             origin,
+            holder,
             starts_at: now,
             limit: now + draft.duration.get(),
         })
     }
 
-    /// The customer grants access without a request; a mailbox still needs the case it is for.
+    /// The customer grants access without a request, to the teams they choose (nobody asked, so there is nobody
+    /// to name); a mailbox still needs the case it is for.
     pub fn on_customer_initiative(
         draft: ConsentDraft,
+        teams: Teams,
         now: DateTime<Utc>,
     ) -> Result<Self, ScopeError> {
-        Self::from_draft(draft, GrantOrigin::CustomerInitiative, now)
+        Self::from_draft(
+            draft,
+            GrantOrigin::CustomerInitiative,
+            GrantHolder::Teams(teams),
+            now,
+        )
     }
 
-    /// Staff record consent the customer gave on the phone.
+    /// Staff record consent the customer gave on the phone; the consent was given to the one who recorded it.
     pub fn oral(
+        recorder: StaffId,
         recorder_roles: &[Role],
         draft: ConsentDraft,
         consent: OralConsent,
@@ -103,13 +116,19 @@ impl GrantTerms {
         if !is_operational(recorder_roles) {
             return Err(GrantError::RecorderNotEntitled);
         }
-        Ok(Self::from_draft(draft, GrantOrigin::Oral(consent), now)?)
+        Ok(Self::from_draft(
+            draft,
+            GrantOrigin::Oral(consent),
+            GrantHolder::StaffMember(recorder),
+            now,
+        )?)
     }
 
     pub fn from_stored(
         scope: ConsentScope,
         actions: ActionSet,
         origin: GrantOrigin,
+        holder: GrantHolder,
         starts_at: DateTime<Utc>,
         limit: DateTime<Utc>,
     ) -> Result<Self, InvalidInput> {
@@ -124,6 +143,7 @@ impl GrantTerms {
             scope,
             actions,
             origin,
+            holder,
             starts_at,
             limit,
         })
@@ -139,6 +159,11 @@ impl GrantTerms {
 
     pub fn origin(&self) -> &GrantOrigin {
         &self.origin
+    }
+
+    /// Who may use the grant.
+    pub const fn holder(&self) -> GrantHolder {
+        self.holder
     }
 
     pub const fn starts_at(&self) -> DateTime<Utc> {
@@ -318,14 +343,22 @@ mod tests {
 
     /// A mailbox grant for case 7, from t(0) to t(60).
     fn mailbox_grant() -> Grant {
-        let terms =
-            GrantTerms::on_customer_initiative(draft("mailbox:x@a.ch", Some(7), 60), t(0)).unwrap();
+        let terms = GrantTerms::on_customer_initiative(
+            draft("mailbox:x@a.ch", Some(7), 60),
+            Teams::Support,
+            t(0),
+        )
+        .unwrap();
         Grant::new(GrantId(1), terms)
     }
 
     fn backup_grant() -> Grant {
-        let terms =
-            GrantTerms::on_customer_initiative(draft("backup-space:b", Some(7), 60), t(0)).unwrap();
+        let terms = GrantTerms::on_customer_initiative(
+            draft("backup-space:b", Some(7), 60),
+            Teams::Support,
+            t(0),
+        )
+        .unwrap();
         Grant::new(GrantId(2), terms)
     }
 
@@ -419,6 +452,7 @@ mod tests {
     #[test]
     fn oral_consent_is_recorded_by_operational_staff_with_its_evidence() {
         let oral = GrantTerms::oral(
+            StaffId(3),
             &[Role::Support],
             draft("backup-space:b", None, 120),
             oral_consent(),
@@ -426,11 +460,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(oral.limit(), t(120));
+        assert_eq!(
+            oral.holder(),
+            GrantHolder::StaffMember(StaffId(3)),
+            "oral consent is given to the one who took the call"
+        );
         assert!(
             matches!(oral.origin(), GrantOrigin::Oral(c) if c.call_reference.as_str() == "CALL-2026-0412")
         );
         assert_eq!(
             GrantTerms::oral(
+                StaffId(3),
                 &[Role::PrivacyOfficer],
                 draft("backup-space:b", None, 120),
                 oral_consent(),
@@ -440,6 +480,7 @@ mod tests {
         );
         assert_eq!(
             GrantTerms::oral(
+                StaffId(3),
                 &[Role::Support],
                 draft("mailbox:x@a.ch", None, 120),
                 oral_consent(),
@@ -457,6 +498,7 @@ mod tests {
                 terms.scope().clone(),
                 terms.actions(),
                 terms.origin().clone(),
+                terms.holder(),
                 t(0),
                 limit,
             )

@@ -4,6 +4,7 @@
 mod action;
 mod duration;
 mod grant;
+mod holder;
 mod ids;
 mod policy;
 mod reason;
@@ -18,6 +19,7 @@ mod properties;
 pub use action::{Action, ActionSet};
 pub use duration::{AnswerWindow, GrantDuration};
 pub use grant::{EndReason, Grant, GrantEnd, GrantError, GrantOrigin, GrantTerms, OralConsent};
+pub use holder::{Audience, GrantHolder, HolderRule, Teams};
 pub use ids::{ConsentRequestId, GrantId, SupportCaseId};
 pub use policy::{decide, Basis, Decision, DenyRule, GrantView};
 pub use reason::{Reason, ReasonCode};

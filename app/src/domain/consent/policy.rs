@@ -2,7 +2,8 @@
 //! the screens and the tests all ask the same question the same way.
 //!
 //! - Web space (§4.1): support and system administrators, as a technical operation, without consent.
-//! - Backup space (§4.2) and mailbox (§5): only with an active grant for that exact resource and that action.
+//! - Backup space (§4.2) and mailbox (§5): only with an active grant for that exact resource and that action that
+//!   names this staff member, or a team of theirs the customer opened it to.
 //! - Snapshot (§6): never support; a system administrator under the rules of the data the snapshot holds.
 //! - A privacy officer oversees and holds no access through that role; no role, no access.
 
@@ -11,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 
 use super::scope::is_operational;
-use super::{Action, Grant, GrantId, Resource, ResourceId, SnapshotContent};
-use crate::domain::Role;
+use super::{Action, Grant, GrantId, HolderRule, Resource, ResourceId, SnapshotContent};
+use crate::domain::{Role, StaffId};
 
 /// A grant together with the state of the case it names, which is all the policy needs to know whether it is
 /// still in force.
@@ -43,6 +44,15 @@ pub enum DenyRule {
     SnapshotsAreForSysadmins,
     /// Private data without an active grant for that resource and action (§4.2, §5).
     NoActiveGrant,
+    /// A grant covers the access, but the customer gave it to another staff member (§4.2 "l'un de nos
+    /// collaborateurs") and not to a team of this one's.
+    GrantForSomeoneElse,
+    /// The check named a staff member the portal does not know.
+    UnknownStaffMember,
+    /// The check named a customer number the portal does not know.
+    UnknownCustomer,
+    /// The check named a resource the customer does not hold (or a snapshot the registry does not know).
+    NotTheCustomersResource,
 }
 
 impl DenyRule {
@@ -52,6 +62,10 @@ impl DenyRule {
             Self::NotOperationalStaff => "not-operational-staff",
             Self::SnapshotsAreForSysadmins => "snapshots-are-for-sysadmins",
             Self::NoActiveGrant => "no-active-grant",
+            Self::GrantForSomeoneElse => "grant-for-someone-else",
+            Self::UnknownStaffMember => "unknown-staff-member",
+            Self::UnknownCustomer => "unknown-customer",
+            Self::NotTheCustomersResource => "not-the-customers-resource",
         }
     }
 }
@@ -59,10 +73,13 @@ impl DenyRule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "decision", rename_all = "kebab-case")]
 pub enum Decision {
-    /// `expires_at` is when the grant used ends at the latest; none for a technical operation.
+    /// `expires_at` is when the grant used ends at the latest; none for a technical operation. `usable_by` says
+    /// how the grant names the staff member: in person, or through a team the customer opened it to.
     Allow {
         basis: Basis,
         expires_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        usable_by: Option<HolderRule>,
     },
     Deny {
         rule: DenyRule,
@@ -75,9 +92,11 @@ impl Decision {
     }
 }
 
-/// Decides one access. `grants` may hold any grants (ended, for other resources, of other customers): only one
-/// active at `now` for exactly this resource and action counts.
+/// Decides one access by the staff member `staff`. `grants` may hold any grants (ended, for other resources, of
+/// other customers, for other staff): only one active at `now` for exactly this resource and action, that admits
+/// this staff member, counts.
 pub fn decide(
+    staff: StaffId,
     staff_roles: &[Role],
     resource: &Resource,
     action: Action,
@@ -93,7 +112,7 @@ pub fn decide(
     match resource {
         Resource::WebSpace(_) => technical_operation(),
         Resource::BackupSpace(_) | Resource::Mailbox(_) => {
-            with_grant(&resource.id(), action, grants, now)
+            with_grant((staff, staff_roles), &resource.id(), action, grants, now)
         }
         Resource::Snapshot { holds, .. } => {
             if !staff_roles.contains(&Role::Sysadmin) {
@@ -102,7 +121,7 @@ pub fn decide(
             match holds {
                 SnapshotContent::WebSpace(_) => technical_operation(),
                 SnapshotContent::BackupSpace(_) | SnapshotContent::Mailbox(_) => {
-                    with_grant(&holds.id(), action, grants, now)
+                    with_grant((staff, staff_roles), &holds.id(), action, grants, now)
                 }
             }
         }
@@ -117,18 +136,21 @@ const fn technical_operation() -> Decision {
     Decision::Allow {
         basis: Basis::TechnicalOperation,
         expires_at: None,
+        usable_by: None,
     }
 }
 
-/// Of the grants covering the access, the one that lasts longest is named, so the infrastructure may cache the
-/// answer as long as possible; equal ends go to the oldest grant, so the same history always gives the same answer.
+/// Of the grants covering the access for this staff member, the one that lasts longest is named (its end is the
+/// latest the answer could hold, which tells the infrastructure nothing it may cache: every access asks again);
+/// equal ends go to the oldest grant, so the same history always gives the same answer.
 fn with_grant(
+    (staff, roles): (StaffId, &[Role]),
     target: &ResourceId,
     action: Action,
     grants: &[GrantView<'_>],
     now: DateTime<Utc>,
 ) -> Decision {
-    grants
+    let mut covering = grants
         .iter()
         .filter(|view| {
             let terms = view.grant.terms();
@@ -136,14 +158,28 @@ fn with_grant(
                 && terms.actions().contains(action)
                 && view.grant.is_active(now, view.case_resolved_at)
         })
-        .map(|view| (view.grant.end(view.case_resolved_at).at, view.grant.id()))
-        .max_by_key(|(ends_at, id)| (*ends_at, Reverse(*id)))
-        .map_or(deny(DenyRule::NoActiveGrant), |(ends_at, id)| {
-            Decision::Allow {
+        .peekable();
+    if covering.peek().is_none() {
+        return deny(DenyRule::NoActiveGrant);
+    }
+    covering
+        .filter_map(|view| {
+            let rule = view.grant.terms().holder().admits(staff, roles)?;
+            Some((
+                view.grant.end(view.case_resolved_at).at,
+                view.grant.id(),
+                rule,
+            ))
+        })
+        .max_by_key(|(ends_at, id, _)| (*ends_at, Reverse(*id)))
+        .map_or(
+            deny(DenyRule::GrantForSomeoneElse),
+            |(ends_at, id, rule)| Decision::Allow {
                 basis: Basis::Grant(id),
                 expires_at: Some(ends_at),
-            }
-        })
+                usable_by: Some(rule),
+            },
+        )
 }
 
 #[cfg(test)]
@@ -151,8 +187,10 @@ fn with_grant(
 mod tests {
     use super::*;
     use crate::domain::consent::{
-        ActionSet, ConsentDraft, GrantDuration, GrantTerms, SupportCaseId,
+        ActionSet, ConsentDraft, GrantDuration, GrantHolder, GrantTerms, SupportCaseId, Teams,
     };
+
+    const AGENT: StaffId = StaffId(11);
     use chrono::TimeZone;
 
     const SUPPORT: &[Role] = &[Role::Support];
@@ -188,7 +226,7 @@ mod tests {
         };
         Grant::new(
             GrantId(id),
-            GrantTerms::on_customer_initiative(draft, t(0)).unwrap(),
+            GrantTerms::on_customer_initiative(draft, Teams::SupportAndSysadmins, t(0)).unwrap(),
         )
     }
 
@@ -206,20 +244,109 @@ mod tests {
         Decision::Allow {
             basis: Basis::Grant(GrantId(id)),
             expires_at: Some(t(minutes)),
+            usable_by: Some(HolderRule::Team(Teams::SupportAndSysadmins)),
         }
     }
 
     const TECHNICAL: Decision = Decision::Allow {
         basis: Basis::TechnicalOperation,
         expires_at: None,
+        usable_by: None,
     };
+
+    /// A backup-space grant from t(0) for an hour, held as `holder` says.
+    fn held_by(id: i64, holder: GrantHolder) -> Grant {
+        let draft = ConsentDraft {
+            resource: ResourceId::parse("backup-space:b").unwrap(),
+            case: None,
+            actions: ActionSet::parse("read").unwrap(),
+            duration: GrantDuration::from_minutes(60).unwrap(),
+        };
+        let terms = match holder {
+            GrantHolder::StaffMember(staff) => {
+                GrantTerms::oral(staff, SUPPORT, draft, oral(), t(0)).unwrap()
+            }
+            GrantHolder::Teams(teams) => {
+                GrantTerms::on_customer_initiative(draft, teams, t(0)).unwrap()
+            }
+        };
+        Grant::new(GrantId(id), terms)
+    }
+
+    fn oral() -> crate::domain::consent::OralConsent {
+        use crate::domain::consent::{CallReference, CallerIdentification, ScopeReadBack};
+        crate::domain::consent::OralConsent {
+            identification: CallerIdentification::parse("known voice").unwrap(),
+            call_reference: CallReference::parse("C-1").unwrap(),
+            scope_read_back: ScopeReadBack::parse("read your backups").unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_grant_given_to_one_agent_lets_in_that_agent_only() {
+        let backup = resource("backup-space:b");
+        let grants = [held_by(1, GrantHolder::StaffMember(AGENT))];
+        let check =
+            |staff, roles| decide(staff, roles, &backup, Action::Read, &open(&grants), t(1));
+        assert_eq!(
+            check(AGENT, SUPPORT),
+            Decision::Allow {
+                basis: Basis::Grant(GrantId(1)),
+                expires_at: Some(t(60)),
+                usable_by: Some(HolderRule::NamedStaffMember),
+            }
+        );
+        for roles in [SUPPORT, SYSADMIN, BOTH] {
+            assert_eq!(
+                check(StaffId(12), roles),
+                deny(DenyRule::GrantForSomeoneElse),
+                "a colleague of the agent the customer named"
+            );
+        }
+        assert_eq!(
+            check(AGENT, OFFICER),
+            deny(DenyRule::NotOperationalStaff),
+            "naming a person does not make a privacy officer operational staff"
+        );
+    }
+
+    #[test]
+    fn a_grant_opened_to_a_team_lets_in_its_members_only() {
+        let backup = resource("backup-space:b");
+        let to_sysadmins = [held_by(1, GrantHolder::Teams(Teams::Sysadmins))];
+        let views = open(&to_sysadmins);
+        let check = |roles| decide(StaffId(12), roles, &backup, Action::Read, &views, t(1));
+        assert_eq!(check(SUPPORT), deny(DenyRule::GrantForSomeoneElse));
+        assert!(check(SYSADMIN).is_allowed());
+        assert!(check(BOTH).is_allowed());
+        let both = [
+            held_by(1, GrantHolder::StaffMember(AGENT)),
+            held_by(2, GrantHolder::Teams(Teams::Support)),
+        ];
+        assert_eq!(
+            decide(
+                StaffId(12),
+                SUPPORT,
+                &backup,
+                Action::Read,
+                &open(&both),
+                t(1)
+            ),
+            Decision::Allow {
+                basis: Basis::Grant(GrantId(2)),
+                expires_at: Some(t(60)),
+                usable_by: Some(HolderRule::Team(Teams::Support)),
+            },
+            "the grant that admits the agent is the one named, whatever else covers the resource"
+        );
+    }
 
     #[test]
     fn web_spaces_are_open_to_support_and_sysadmins_as_a_technical_operation() {
         let web = resource("web-space:a.ch");
         for roles in [SUPPORT, SYSADMIN, BOTH] {
             for action in Action::ALL {
-                assert_eq!(decide(roles, &web, action, &[], t(0)), TECHNICAL);
+                assert_eq!(decide(AGENT, roles, &web, action, &[], t(0)), TECHNICAL);
             }
         }
     }
@@ -229,11 +356,25 @@ mod tests {
         let grants = [grant(1, "backup-space:b", "read", 60)];
         for raw in ["web-space:a.ch", "backup-space:b"] {
             assert_eq!(
-                decide(&[], &resource(raw), Action::Read, &open(&grants), t(1)),
+                decide(
+                    AGENT,
+                    &[],
+                    &resource(raw),
+                    Action::Read,
+                    &open(&grants),
+                    t(1)
+                ),
                 deny(DenyRule::NoStaffRole)
             );
             assert_eq!(
-                decide(OFFICER, &resource(raw), Action::Read, &open(&grants), t(1)),
+                decide(
+                    AGENT,
+                    OFFICER,
+                    &resource(raw),
+                    Action::Read,
+                    &open(&grants),
+                    t(1)
+                ),
                 deny(DenyRule::NotOperationalStaff),
                 "a privacy officer does not use customers' consents"
             );
@@ -248,7 +389,8 @@ mod tests {
         ];
         let views = open(&grants);
         for roles in [SUPPORT, SYSADMIN] {
-            let check = |raw: &str, action, at| decide(roles, &resource(raw), action, &views, at);
+            let check =
+                |raw: &str, action, at| decide(AGENT, roles, &resource(raw), action, &views, at);
             assert_eq!(
                 check("backup-space:b", Action::Read, t(1)),
                 allowed_by(1, 60)
@@ -285,11 +427,18 @@ mod tests {
             .unwrap()];
         let backup = resource("backup-space:b");
         assert_eq!(
-            decide(SUPPORT, &backup, Action::Read, &open(&revoked), t(9)),
+            decide(AGENT, SUPPORT, &backup, Action::Read, &open(&revoked), t(9)),
             allowed_by(1, 10)
         );
         assert_eq!(
-            decide(SUPPORT, &backup, Action::Read, &open(&revoked), t(10)),
+            decide(
+                AGENT,
+                SUPPORT,
+                &backup,
+                Action::Read,
+                &open(&revoked),
+                t(10)
+            ),
             deny(DenyRule::NoActiveGrant)
         );
         let mailbox = [grant(2, "mailbox:x@a.ch", "read", 60)];
@@ -299,11 +448,11 @@ mod tests {
         }];
         let inbox = resource("mailbox:x@a.ch");
         assert_eq!(
-            decide(SUPPORT, &inbox, Action::Read, &resolved, t(19)),
+            decide(AGENT, SUPPORT, &inbox, Action::Read, &resolved, t(19)),
             allowed_by(2, 20)
         );
         assert_eq!(
-            decide(SUPPORT, &inbox, Action::Read, &resolved, t(20)),
+            decide(AGENT, SUPPORT, &inbox, Action::Read, &resolved, t(20)),
             deny(DenyRule::NoActiveGrant)
         );
     }
@@ -317,6 +466,7 @@ mod tests {
         for raw in ["web-space:a.ch", "backup-space:b", "mailbox:x@a.ch"] {
             assert_eq!(
                 decide(
+                    AGENT,
                     SUPPORT,
                     &snapshot_of(raw),
                     Action::Read,
@@ -335,8 +485,9 @@ mod tests {
             grant(2, "backup-space:b", "read", 30),
         ];
         let views = open(&grants);
-        let check =
-            |roles, raw: &str, action| decide(roles, &snapshot_of(raw), action, &views, t(1));
+        let check = |roles, raw: &str, action| {
+            decide(AGENT, roles, &snapshot_of(raw), action, &views, t(1))
+        };
         assert_eq!(
             check(SYSADMIN, "web-space:a.ch", Action::Restore),
             TECHNICAL
@@ -377,7 +528,7 @@ mod tests {
         let backup = resource("backup-space:b");
         let mut views = open(&grants);
         for _ in 0..2 {
-            let check = |action, at| decide(SUPPORT, &backup, action, &views, at);
+            let check = |action, at| decide(AGENT, SUPPORT, &backup, action, &views, at);
             assert_eq!(
                 check(Action::Read, t(1)),
                 allowed_by(4, 90),
@@ -401,6 +552,7 @@ mod tests {
                 "decision": "allow",
                 "basis": {"kind": "grant", "grant_id": 4},
                 "expires_at": t(90),
+                "usable_by": "support-and-sysadmins",
             })
         );
         let refuse = serde_json::to_value(deny(DenyRule::NoActiveGrant)).unwrap();

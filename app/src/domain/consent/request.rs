@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::scope::is_operational;
 use super::{
-    ActionSet, AnswerWindow, ConsentDraft, ConsentScope, GrantDuration, GrantTerms, Reason,
-    ReasonText, ScopeError,
+    ActionSet, AnswerWindow, ConsentDraft, ConsentScope, GrantDuration, GrantHolder, GrantTerms,
+    Reason, ReasonText, ScopeError,
 };
 use crate::domain::{InvalidInput, Role};
 
@@ -245,11 +245,13 @@ impl ConsentRequest {
         }
     }
 
-    /// The customer agrees, for the requested duration or a shorter one; the grant starts now.
+    /// The customer agrees, for the requested duration or a shorter one, to `holder` (the requester unless the
+    /// customer widened it to a team); the grant starts now.
     pub fn approve(
         &self,
         now: DateTime<Utc>,
         shorter: Option<GrantDuration>,
+        holder: GrantHolder,
     ) -> Result<Approval, TransitionError> {
         self.ensure_open(now)?;
         let duration = shorter.unwrap_or(self.duration);
@@ -261,7 +263,13 @@ impl ConsentRequest {
         }
         Ok(Approval {
             request: self.with_state(RequestState::Approved { at: now, duration }),
-            grant: GrantTerms::from_approval(self.scope.clone(), self.actions, duration, now),
+            grant: GrantTerms::from_approval(
+                self.scope.clone(),
+                self.actions,
+                duration,
+                holder,
+                now,
+            ),
         })
     }
 
@@ -303,6 +311,10 @@ impl ConsentRequest {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::domain::consent::Teams;
+    use crate::domain::StaffId;
+
+    const AGENT: GrantHolder = GrantHolder::StaffMember(StaffId(5));
     use crate::domain::consent::{Action, ReasonCode, ResourceId, SupportCaseId};
     use chrono::{Duration, TimeZone};
 
@@ -412,7 +424,7 @@ mod tests {
 
     #[test]
     fn approval_starts_a_grant_for_the_requested_duration() {
-        let approval = pending().approve(t(30), None).unwrap();
+        let approval = pending().approve(t(30), None, AGENT).unwrap();
         assert_eq!(
             approval.request.recorded_state(),
             &RequestState::Approved {
@@ -424,15 +436,22 @@ mod tests {
         assert_eq!(approval.grant.limit(), t(150));
         assert_eq!(approval.grant.scope(), pending().scope());
         assert_eq!(approval.grant.actions(), ActionSet::single(Action::Read));
+        assert_eq!(approval.grant.holder(), AGENT);
+        let widened = pending()
+            .approve(t(30), None, GrantHolder::Teams(Teams::Sysadmins))
+            .unwrap();
+        assert_eq!(widened.grant.holder(), GrantHolder::Teams(Teams::Sysadmins));
     }
 
     #[test]
     fn the_customer_may_shorten_the_duration_but_not_extend_it() {
-        let shorter = pending().approve(t(0), Some(minutes(15))).unwrap();
+        let shorter = pending().approve(t(0), Some(minutes(15)), AGENT).unwrap();
         assert_eq!(shorter.grant.limit(), t(15));
-        assert!(pending().approve(t(0), Some(minutes(120))).is_ok());
+        assert!(pending().approve(t(0), Some(minutes(120)), AGENT).is_ok());
         assert_eq!(
-            pending().approve(t(0), Some(minutes(121))).map(|_| ()),
+            pending()
+                .approve(t(0), Some(minutes(121)), AGENT)
+                .map(|_| ()),
             Err(TransitionError::LongerThanRequested {
                 requested: minutes(120),
                 offered: minutes(121)
@@ -444,7 +463,7 @@ mod tests {
     fn an_expired_request_can_no_longer_be_answered() {
         let late = t(24 * 60);
         let expired = Err(TransitionError::Expired { at: late });
-        assert_eq!(pending().approve(late, None).map(|_| ()), expired);
+        assert_eq!(pending().approve(late, None, AGENT).map(|_| ()), expired);
         assert_eq!(pending().deny(late, None).map(|_| ()), expired);
         assert_eq!(pending().withdraw(late).map(|_| ()), expired);
     }
@@ -458,11 +477,11 @@ mod tests {
             state: RequestStateKind::Denied,
             at: t(5),
         });
-        assert_eq!(denied.approve(t(6), None).map(|_| ()), closed);
+        assert_eq!(denied.approve(t(6), None, AGENT).map(|_| ()), closed);
         assert_eq!(denied.deny(t(6), None).map(|_| ()), closed);
         assert_eq!(denied.withdraw(t(6)).map(|_| ()), closed);
         assert_eq!(denied.expire(t(24 * 60)).map(|_| ()), closed);
-        let approved = pending().approve(t(5), None).unwrap().request;
+        let approved = pending().approve(t(5), None, AGENT).unwrap().request;
         assert!(matches!(
             approved.deny(t(6), None),
             Err(TransitionError::Closed {
@@ -485,7 +504,7 @@ mod tests {
             &RequestState::Withdrawn { at: t(3) }
         );
         assert!(matches!(
-            withdrawn.approve(t(4), None),
+            withdrawn.approve(t(4), None, AGENT),
             Err(TransitionError::Closed {
                 state: RequestStateKind::Withdrawn,
                 ..

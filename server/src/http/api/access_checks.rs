@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use app::domain::consent::{Action, Basis, Decision, DenyRule, ResourceId};
+use app::domain::consent::{Action, Basis, Decision, DenyRule, HolderRule, ResourceId, Teams};
 use app::domain::{CustomerNumber, EmailAddress};
 use app::ports::EventSource;
 use app::usecases::{check_access, AccessCheckError, AccessQuery};
@@ -67,6 +67,36 @@ pub enum BasisName {
     NotOperationalStaff,
     SnapshotsAreForSysadmins,
     NoActiveGrant,
+    /// A grant covers the access, but the customer gave it to another staff member.
+    GrantForSomeoneElse,
+    /// Never in a decision: the check is answered 422 (and recorded as a denial).
+    UnknownStaffMember,
+    /// Never in a decision: the check is answered 422 (and recorded as a denial).
+    UnknownCustomer,
+    /// Never in a decision: the check is answered 422 (and recorded as a denial).
+    NotTheCustomersResource,
+}
+
+/// How the grant names the staff member: in person (the one who asked, or who recorded the oral consent), or
+/// through a team the customer opened it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum UsableByName {
+    NamedStaffMember,
+    Support,
+    Sysadmins,
+    SupportAndSysadmins,
+}
+
+impl From<HolderRule> for UsableByName {
+    fn from(rule: HolderRule) -> Self {
+        match rule {
+            HolderRule::NamedStaffMember => Self::NamedStaffMember,
+            HolderRule::Team(Teams::Support) => Self::Support,
+            HolderRule::Team(Teams::Sysadmins) => Self::Sysadmins,
+            HolderRule::Team(Teams::SupportAndSysadmins) => Self::SupportAndSysadmins,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -76,15 +106,25 @@ pub struct AccessCheckResponse {
     /// The grant that allows the access.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<i64>,
-    /// When the grant ends at the latest; the answer must not be relied on after it.
+    /// When the grant ends at the latest if nothing ends it sooner. It is no licence to cache: the customer may
+    /// revoke, or the case be resolved, at any moment, and that takes effect at the very next check. Ask before
+    /// every access; a session held open (IMAP, FTP) must be checked again at least every 30 seconds and closed
+    /// on a deny.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime<Utc>>,
+    /// For an allow through a grant: whether it names this staff member or a team of theirs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usable_by: Option<UsableByName>,
 }
 
 impl From<Decision> for AccessCheckResponse {
     fn from(decision: Decision) -> Self {
         match decision {
-            Decision::Allow { basis, expires_at } => Self {
+            Decision::Allow {
+                basis,
+                expires_at,
+                usable_by,
+            } => Self {
                 decision: DecisionName::Allow,
                 basis: match basis {
                     Basis::Grant(_) => BasisName::Grant,
@@ -95,6 +135,7 @@ impl From<Decision> for AccessCheckResponse {
                     Basis::TechnicalOperation => None,
                 },
                 expires_at,
+                usable_by: usable_by.map(UsableByName::from),
             },
             Decision::Deny { rule } => Self {
                 decision: DecisionName::Deny,
@@ -103,9 +144,14 @@ impl From<Decision> for AccessCheckResponse {
                     DenyRule::NotOperationalStaff => BasisName::NotOperationalStaff,
                     DenyRule::SnapshotsAreForSysadmins => BasisName::SnapshotsAreForSysadmins,
                     DenyRule::NoActiveGrant => BasisName::NoActiveGrant,
+                    DenyRule::GrantForSomeoneElse => BasisName::GrantForSomeoneElse,
+                    DenyRule::UnknownStaffMember => BasisName::UnknownStaffMember,
+                    DenyRule::UnknownCustomer => BasisName::UnknownCustomer,
+                    DenyRule::NotTheCustomersResource => BasisName::NotTheCustomersResource,
                 },
                 grant_id: None,
                 expires_at: None,
+                usable_by: None,
             },
         }
     }
@@ -113,8 +159,13 @@ impl From<Decision> for AccessCheckResponse {
 
 /// Decide a staff access
 ///
-/// Every check, allowed or not, is in the customer's audit log before the answer leaves. A grant the customer
-/// revoked, or a mailbox grant whose case was resolved, never allows a check made after that.
+/// Every check, allowed or not, is in the customer's audit log before the answer leaves; one that names an unknown
+/// staff member, customer or resource is recorded as a denial too. A grant the customer revoked, or a mailbox
+/// grant whose case was resolved, never allows a check made after that; a grant given to one staff member allows
+/// no one else.
+///
+/// Never cache an answer, an allow least of all: ask before every access. Where a session stays open (an IMAP or
+/// FTP session of a staff member), check again at least every 30 seconds and close the session on a deny.
 #[utoipa::path(
     post,
     path = "/access-checks",
@@ -128,7 +179,7 @@ impl From<Decision> for AccessCheckResponse {
         (status = 403, description = "The token lacks the access-checks scope", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body not sent as JSON", body = ErrorBody),
-        (status = 422, description = "A field is invalid, or names a staff member, customer or resource the portal does not know", body = ErrorBody),
+        (status = 422, description = "A field is invalid, or names a staff member, customer or resource the portal does not know (recorded as a denial)", body = ErrorBody),
         (status = 503, description = "The check could not be recorded; it was not answered", body = ErrorBody),
     )
 )]

@@ -14,11 +14,14 @@ macro_rules! insert_grant {
     ($executor:expr, $customer:expr, $terms:expr, $request:expr, $recorded_by:expr) => {{
         let terms: &app::domain::consent::GrantTerms = $terms;
         let origin = $crate::storage::consent::rows::OriginColumns::of(terms.origin());
+        let (usable_by_staff, usable_by_teams) =
+            $crate::storage::consent::rows::holder_columns(terms.holder());
         let id: i64 = sqlx::query_scalar(
             // The charter version in force when the grant is given is recorded with it (charter §7).
             "INSERT INTO grants (customer_id, resource, case_id, actions, origin, oral_identification, \
              oral_call_reference, oral_scope_read_back, request_id, recorded_by, starts_at, limit_at, \
-             charter_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             usable_by_staff, usable_by_teams, charter_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
              (SELECT MAX(number) FROM charter_versions WHERE effective_at <= $11)) RETURNING id",
         )
         .bind($customer)
@@ -33,6 +36,8 @@ macro_rules! insert_grant {
         .bind($recorded_by)
         .bind(terms.starts_at())
         .bind(terms.limit())
+        .bind(usable_by_staff)
+        .bind(usable_by_teams)
         .fetch_one($executor)
         .await
         .map_err($crate::storage::map_error)?;

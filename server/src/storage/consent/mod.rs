@@ -88,6 +88,14 @@ impl ConsentStore for SqlStore {
         self.requests_by_staff_impl(requested_by, limit).await
     }
 
+    async fn requests_past_their_window(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        self.requests_past_their_window_impl(now, limit).await
+    }
+
     async fn settle_request(
         &self,
         id: ConsentRequestId,

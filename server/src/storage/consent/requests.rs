@@ -1,5 +1,7 @@
 //! Consent requests and their one answer.
 
+use chrono::{DateTime, Utc};
+
 use super::grants::insert_grant;
 use super::rows::{select_requests, RequestRow, StateColumns};
 use crate::storage::audit::{append_audit, AuditValues};
@@ -94,6 +96,24 @@ impl SqlStore {
                 .bind(limit)
                 .fetch_all(pool)
                 .await,
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(RequestRecord::try_from).collect()
+    }
+
+    pub(super) async fn requests_past_their_window_impl(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        let rows: Vec<RequestRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_requests!(
+                "WHERE r.state = 'pending' AND r.answer_by <= $1 ORDER BY r.answer_by, r.id LIMIT $2"
+            ))
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
         })
         .map_err(map_error)?;
         rows.into_iter().map(RequestRecord::try_from).collect()

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 
 use app::domain::consent::{
     ActionSet, CallReference, CallerIdentification, CaseSubject, ConsentRequest, ConsentRequestId,
-    ConsentScope, Grant, GrantDuration, GrantId, GrantOrigin, GrantTerms, OralConsent, Reason,
-    ReasonCode, ReasonText, RequestState, ResourceId, ScopeReadBack, StoredRequest, SupportCaseId,
+    ConsentScope, Grant, GrantDuration, GrantHolder, GrantId, GrantOrigin, GrantTerms, OralConsent,
+    Reason, ReasonCode, ReasonText, RequestState, ResourceId, ScopeReadBack, StoredRequest,
+    SupportCaseId, Teams,
 };
 use app::domain::InvalidInput;
 use app::ports::{
@@ -182,7 +183,7 @@ macro_rules! select_grants {
         concat!(
             "SELECT g.id, g.customer_id, g.resource, g.case_id, g.actions, g.origin, g.oral_identification, ",
             "g.oral_call_reference, g.oral_scope_read_back, g.request_id, g.recorded_by, g.starts_at, g.limit_at, ",
-            "g.revoked_at, c.resolved_at AS case_resolved_at ",
+            "g.revoked_at, g.usable_by_staff, g.usable_by_teams, c.resolved_at AS case_resolved_at ",
             "FROM grants g LEFT JOIN support_cases c ON c.id = g.case_id ",
             $rest
         )
@@ -206,10 +207,23 @@ pub(super) struct GrantRow {
     starts_at: DateTime<Utc>,
     limit_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
+    usable_by_staff: Option<i64>,
+    usable_by_teams: Option<String>,
     case_resolved_at: Option<DateTime<Utc>>,
 }
 
 impl GrantRow {
+    fn holder(&self) -> Result<GrantHolder, StorageError> {
+        match (self.usable_by_staff, self.usable_by_teams.as_deref()) {
+            (Some(staff), None) => Ok(GrantHolder::StaffMember(StaffId(staff))),
+            (None, Some(teams)) => Ok(GrantHolder::Teams(Teams::parse(teams)?)),
+            _ => Err(corrupt(
+                "grant",
+                "must name either one staff member or teams who may use it",
+            )),
+        }
+    }
+
     fn origin(&self) -> Result<GrantOrigin, StorageError> {
         let field = |value: &Option<String>| {
             value
@@ -237,6 +251,7 @@ impl TryFrom<GrantRow> for GrantRecord {
             scope(&row.resource, row.case_id)?,
             ActionSet::parse(&row.actions)?,
             row.origin()?,
+            row.holder()?,
             row.starts_at,
             row.limit_at,
         )?;
@@ -247,6 +262,14 @@ impl TryFrom<GrantRow> for GrantRecord {
             recorded_by: row.recorded_by.map(StaffId),
             case_resolved_at: row.case_resolved_at,
         })
+    }
+}
+
+/// The holder columns of a grant, as [`GrantRow::holder`] reads them back.
+pub(super) fn holder_columns(holder: GrantHolder) -> (Option<i64>, Option<&'static str>) {
+    match holder {
+        GrantHolder::StaffMember(staff) => (Some(staff.0), None),
+        GrantHolder::Teams(teams) => (None, Some(teams.as_str())),
     }
 }
 

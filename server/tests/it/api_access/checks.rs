@@ -99,7 +99,7 @@ async fn every_check_is_in_the_customers_audit_log(backend: Backend) {
         .take(log.len() - before)
         .filter(|entry| entry.event == AuditEvent::AccessChecked)
         .collect();
-    assert_eq!(checks.len(), 3, "{log:#?}");
+    assert_eq!(checks.len(), 4, "{log:#?}");
     let seen: Vec<_> = checks
         .iter()
         .rev()
@@ -129,14 +129,83 @@ async fn every_check_is_in_the_customers_audit_log(backend: Backend) {
                 Some(Action::Read),
                 AuditBasis::Refused(DenyRule::NoActiveGrant)
             ),
+            (
+                MAILBOX.to_owned(),
+                Some(Action::Read),
+                AuditBasis::Refused(DenyRule::UnknownStaffMember)
+            ),
         ]
     );
     for entry in &checks {
         assert_eq!(entry.source, EventSource::Service("ftp-gateway".into()));
         assert_eq!(entry.customer, Some(f.customer));
+    }
+    for entry in &checks[1..] {
         assert!(matches!(entry.actor, Actor::Staff { .. }));
     }
-    assert!(matches!(checks[1].actor, Actor::Staff { id, .. } if id == f.sysadmin));
+    assert!(matches!(checks[2].actor, Actor::Staff { id, .. } if id == f.sysadmin));
+    assert_eq!(checks[0].actor, Actor::Unidentified);
+    assert_eq!(
+        checks[0].detail.as_deref(),
+        Some("asked as nobody@staff.exemple.ch for customer C-200001"),
+        "the names as the caller gave them"
+    );
+}
+
+/// A check naming a customer the portal does not know, or a resource the named customer does not hold, is refused
+/// and recorded as a denial attributed to no customer: the resource's holder is not the one named, and the entry
+/// must not show one customer's service in another's log.
+async fn checks_naming_unknown_parties_are_denials_on_record(backend: Backend) {
+    use crate::support::auth::count;
+    let Some(f) = api_app(backend).await else {
+        return;
+    };
+    let token = f.full_token("imap-proxy").await;
+    let unattributed = |rule: &str| {
+        format!(
+            "SELECT COUNT(*) FROM audit_log WHERE event_code = 3000 AND customer_id IS NULL \
+             AND outcome = 'denied' AND basis_rule = '{rule}'"
+        )
+    };
+    let before = (f.audit_log().await.len(), f.other_audit_log().await.len());
+    for (customer, resource, code, rule) in [
+        ("C-999999", MAILBOX, "unknown-customer", "unknown-customer"),
+        (
+            CUSTOMER,
+            OTHER_MAILBOX,
+            "unknown-resource",
+            "not-the-customers-resource",
+        ),
+        (
+            CUSTOMER,
+            "snapshot:never-registered",
+            "unknown-resource",
+            "not-the-customers-resource",
+        ),
+    ] {
+        let (status, body) = f
+            .post(
+                "/api/v1/access-checks",
+                Some(&token),
+                &json!({"staff": SUPPORT, "customer": customer, "resource": resource, "action": "read"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(
+            count(&f.app.store, &unattributed(rule)).await >= 1,
+            "{customer} {resource}: no denial on record"
+        );
+    }
+    assert_eq!(
+        count(&f.app.store, &unattributed("not-the-customers-resource")).await,
+        2
+    );
+    assert_eq!(
+        (f.audit_log().await.len(), f.other_audit_log().await.len()),
+        before,
+        "neither customer's log shows a check that named the other's service"
+    );
 }
 
 /// Makes the database refuse new audit entries, or accept them again, while everything else keeps working.
@@ -241,6 +310,7 @@ on_both_backends!(
     a_mailbox_needs_an_active_grant_until_it_is_revoked,
     resolving_the_case_ends_a_mailbox_grant,
     every_check_is_in_the_customers_audit_log,
+    checks_naming_unknown_parties_are_denials_on_record,
     a_check_that_cannot_be_recorded_is_not_answered,
     a_revocation_that_returned_is_never_missed_by_a_later_check,
 );

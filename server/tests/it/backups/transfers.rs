@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::storage_consent::{draft, fixture, request, t, Fixture, BACKUP};
-use app::domain::consent::GrantTerms;
+use app::domain::consent::{GrantTerms, Teams};
 use server::backups::{transfer_contract, TransferError};
 
 /// The number of the first customer's first contract, and the other customer's number (who will receive it).
@@ -22,7 +22,12 @@ async fn a_contract_changes_hands_only_once_its_consents_have_ended(backend: Bac
     };
     let store: &dyn Storage = &f.store;
     let (contract, receiver_number) = first_contract_and_other_customer(store, &f).await;
-    let terms = GrantTerms::on_customer_initiative(draft(BACKUP, None, 60), t(0)).unwrap();
+    let terms = GrantTerms::on_customer_initiative(
+        draft(BACKUP, None, 60),
+        Teams::SupportAndSysadmins,
+        t(0),
+    )
+    .unwrap();
     let grant = store
         .create_grant(
             f.customer,

@@ -8,7 +8,7 @@ use crate::support::{
     Backend,
 };
 use app::domain::charter::{CharterText, VersionNumber};
-use app::domain::consent::GrantTerms;
+use app::domain::consent::{GrantHolder, GrantTerms, Teams};
 use app::domain::{AuditEvent, EmailAddress, Role};
 use app::ports::{
     Actor, AuditBasis, AuditEntry, CharterStore, ConsentStore, EventSource, NewCharterVersion,
@@ -244,7 +244,9 @@ async fn acknowledgements_are_recorded_once_with_their_audit_entry(backend: Back
 }
 
 async fn give(f: &Fixture, at: DateTime<Utc>) -> app::domain::consent::GrantId {
-    let terms = GrantTerms::on_customer_initiative(draft(BACKUP, None, 60), at).unwrap();
+    let terms =
+        GrantTerms::on_customer_initiative(draft(BACKUP, None, 60), Teams::SupportAndSysadmins, at)
+            .unwrap();
     f.store
         .create_grant(
             f.customer,
@@ -278,7 +280,11 @@ async fn a_grant_records_the_version_in_force_when_it_was_given(backend: Backend
     );
     let request = f.store_request(&pending).await;
     let approval = pending
-        .approve(start_of_day(effective) + Duration::minutes(2), None)
+        .approve(
+            start_of_day(effective) + Duration::minutes(2),
+            None,
+            GrantHolder::StaffMember(f.support),
+        )
         .unwrap();
     let approved = f
         .store

@@ -12,7 +12,7 @@ async fn a_mailbox_consent_lives_from_the_request_to_the_resolved_case(backend: 
     let case = open_case(&support, JEANNE, "Webmail très lent").await;
     let request = request_id(&support, JEANNE, JEANNE_MAILBOX, &case).await;
     assert_eq!(
-        decision(&app, &[Role::Support], JEANNE_MAILBOX).await,
+        decision(&app, SUPPORT, JEANNE_MAILBOX).await,
         Decision::Deny {
             rule: DenyRule::NoActiveGrant
         },
@@ -86,7 +86,7 @@ async fn a_mailbox_consent_lives_from_the_request_to_the_resolved_case(backend: 
     let Decision::Allow {
         basis: Basis::Grant(allowed_by),
         ..
-    } = decision(&app, &[Role::Support], JEANNE_MAILBOX).await
+    } = decision(&app, SUPPORT, JEANNE_MAILBOX).await
     else {
         panic!("the approved request allows reading the mailbox");
     };
@@ -105,7 +105,7 @@ async fn a_mailbox_consent_lives_from_the_request_to_the_resolved_case(backend: 
     let resolved = support.call("resolve-case", &[("case", &case)]).await;
     ok(&resolved, "resolve-case");
     assert_eq!(
-        decision(&app, &[Role::Support], JEANNE_MAILBOX).await,
+        decision(&app, SUPPORT, JEANNE_MAILBOX).await,
         Decision::Deny {
             rule: DenyRule::NoActiveGrant
         },
@@ -294,9 +294,7 @@ async fn a_customer_denies_with_a_reason(backend: Backend) {
         late.json()["Invalid"]["message"],
         "Cette demande a déjà été refusée."
     );
-    assert!(!decision(&app, &[Role::Sysadmin], JEANNE_BACKUP)
-        .await
-        .is_allowed());
+    assert!(!decision(&app, SYSADMIN, JEANNE_BACKUP).await.is_allowed());
     assert_eq!(
         audit_events(&app, JEANNE).await,
         vec![AuditEvent::RequestOpened, AuditEvent::RequestDenied]

@@ -21,6 +21,7 @@ async fn a_customer_grants_and_revokes_on_their_own(backend: Backend) {
         .call(
             "grant-access",
             &[
+                ("usable_by", "support-and-sysadmins"),
                 ("resource", JEANNE_MAILBOX),
                 ("action_read", "on"),
                 ("duration_minutes", "60"),
@@ -36,6 +37,7 @@ async fn a_customer_grants_and_revokes_on_their_own(backend: Backend) {
         .call(
             "grant-access",
             &[
+                ("usable_by", "support-and-sysadmins"),
                 ("resource", LUCA_MAILBOX),
                 ("action_read", "on"),
                 ("duration_minutes", "60"),
@@ -53,6 +55,7 @@ async fn a_customer_grants_and_revokes_on_their_own(backend: Backend) {
         .call(
             "grant-access",
             &[
+                ("usable_by", "support-and-sysadmins"),
                 ("resource", JEANNE_MAILBOX),
                 ("action_list", "on"),
                 ("action_read", "on"),
@@ -66,17 +69,13 @@ async fn a_customer_grants_and_revokes_on_their_own(backend: Backend) {
     let consents = my_consents(&customer).await;
     assert_eq!(consents.active[0].source, GrantSource::CustomerInitiative);
     assert_eq!(consents.active[0].actions, vec![Action::List, Action::Read]);
-    assert!(decision(&app, &[Role::Support], JEANNE_MAILBOX)
-        .await
-        .is_allowed());
+    assert!(decision(&app, SUPPORT, JEANNE_MAILBOX).await.is_allowed());
 
     ok(
         &customer.call("revoke-grant", &[("grant", &grant)]).await,
         "revoke-grant",
     );
-    assert!(!decision(&app, &[Role::Support], JEANNE_MAILBOX)
-        .await
-        .is_allowed());
+    assert!(!decision(&app, SUPPORT, JEANNE_MAILBOX).await.is_allowed());
     let consents = my_consents(&customer).await;
     assert_eq!(consents.ended[0].end_reason, Some(EndReason::Revoked));
     let twice = customer.call("revoke-grant", &[("grant", &grant)]).await;
@@ -174,9 +173,14 @@ async fn oral_consent_sends_a_receipt_that_revokes_in_one_click(backend: Backend
         shown.unwrap().grant.active,
         "opening the page revoked nothing"
     );
-    assert!(decision(&app, &[Role::Sysadmin], JEANNE_BACKUP)
-        .await
-        .is_allowed());
+    assert!(decision(&app, SUPPORT, JEANNE_BACKUP).await.is_allowed());
+    assert_eq!(
+        decision(&app, SYSADMIN, JEANNE_BACKUP).await,
+        Decision::Deny {
+            rule: DenyRule::GrantForSomeoneElse
+        },
+        "the customer agreed on the phone with Camille Rey, not with her colleagues"
+    );
 
     let revoked = post_plain(
         &app,
@@ -191,9 +195,7 @@ async fn oral_consent_sends_a_receipt_that_revokes_in_one_click(backend: Backend
         revoked.location(),
         Some(format!("/account/consents?done=revoked&grant={grant}").as_str())
     );
-    assert!(!decision(&app, &[Role::Sysadmin], JEANNE_BACKUP)
-        .await
-        .is_allowed());
+    assert!(!decision(&app, SUPPORT, JEANNE_BACKUP).await.is_allowed());
     let page = customer.get(&revoke_path).await;
     assert!(page.body.contains("id=\"already-ended\""));
     assert!(!page.body.contains("id=\"revoke-form\""));

@@ -35,6 +35,7 @@ async fn a_customer_cannot_touch_another_customers_consent(backend: Backend) {
         .call(
             "grant-access",
             &[
+                ("usable_by", "support-and-sysadmins"),
                 ("resource", JEANNE_BACKUP),
                 ("action_read", "on"),
                 ("duration_minutes", "60"),
@@ -52,9 +53,7 @@ async fn a_customer_cannot_touch_another_customers_consent(backend: Backend) {
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(!page.body.contains("revoke-form"));
-    assert!(decision(&app, &[Role::Sysadmin], JEANNE_BACKUP)
-        .await
-        .is_allowed());
+    assert!(decision(&app, SYSADMIN, JEANNE_BACKUP).await.is_allowed());
 
     let plain = post_plain(
         &app,

@@ -4,7 +4,7 @@ use super::*;
 use crate::support::Backend;
 use app::domain::consent::{
     decide, CallReference, CallerIdentification, Decision, DenyRule, GrantId, GrantTerms,
-    OralConsent, Resource, ScopeReadBack,
+    OralConsent, Resource, ScopeReadBack, Teams,
 };
 use app::ports::{GrantRecord, MailKind, OutgoingMail, StorageError};
 
@@ -21,7 +21,14 @@ async fn grants_read_back_with_their_origin_and_queue_their_receipt(backend: Bac
     let Some(f) = fixture(backend).await else {
         return;
     };
-    let terms = GrantTerms::oral(&[Role::Support], draft(BACKUP, None, 120), oral(), t(1)).unwrap();
+    let terms = GrantTerms::oral(
+        f.support,
+        &[Role::Support],
+        draft(BACKUP, None, 120),
+        oral(),
+        t(1),
+    )
+    .unwrap();
     let receipt = |id: GrantId| OutgoingMail {
         kind: MailKind::Consent,
         to: EmailAddress::parse("jeanne@boulangerie-favre.ch").unwrap(),
@@ -66,7 +73,9 @@ async fn grants_read_back_with_their_origin_and_queue_their_receipt(backend: Bac
     );
 
     let case = f.open_case(t(2)).await;
-    let own = GrantTerms::on_customer_initiative(draft(MAILBOX, Some(case.id), 60), t(3)).unwrap();
+    let own =
+        GrantTerms::on_customer_initiative(draft(MAILBOX, Some(case.id), 60), Teams::Support, t(3))
+            .unwrap();
     let own_id = f
         .store
         .create_grant(
@@ -122,7 +131,12 @@ async fn a_customer_revokes_their_own_live_grant_once(backend: Backend) {
         return;
     };
     let backup = resource(BACKUP);
-    let terms = GrantTerms::on_customer_initiative(draft(BACKUP, None, 60), t(0)).unwrap();
+    let terms = GrantTerms::on_customer_initiative(
+        draft(BACKUP, None, 60),
+        Teams::SupportAndSysadmins,
+        t(0),
+    )
+    .unwrap();
     let give = |at| f.by_customer(AuditEvent::GrantGivenByCustomer, at);
     let id = f
         .store
@@ -199,8 +213,12 @@ async fn resolving_its_case_ends_a_mailbox_grant_for_the_policy(backend: Backend
     };
     let case = f.open_case(t(0)).await;
     let mailbox = resource(MAILBOX);
-    let terms =
-        GrantTerms::on_customer_initiative(draft(MAILBOX, Some(case.id), 120), t(1)).unwrap();
+    let terms = GrantTerms::on_customer_initiative(
+        draft(MAILBOX, Some(case.id), 120),
+        Teams::SupportAndSysadmins,
+        t(1),
+    )
+    .unwrap();
     let id = f
         .store
         .create_grant(
@@ -219,7 +237,14 @@ async fn resolving_its_case_ends_a_mailbox_grant_for_the_policy(backend: Backend
         async move {
             let live: Vec<GrantRecord> = f.store.live_grants_on(&mailbox, now).await.unwrap();
             let views: Vec<_> = live.iter().map(GrantRecord::view).collect();
-            decide(&[Role::Support], &target, Action::Read, &views, now)
+            decide(
+                f.support,
+                &[Role::Support],
+                &target,
+                Action::Read,
+                &views,
+                now,
+            )
         }
     };
     assert!(check(t(5)).await.is_allowed());
@@ -288,7 +313,12 @@ async fn corrupted_consent_rows_are_reported_not_judged(backend: Backend) {
     let Some(f) = fixture(backend).await else {
         return;
     };
-    let terms = GrantTerms::on_customer_initiative(draft(BACKUP, None, 60), t(0)).unwrap();
+    let terms = GrantTerms::on_customer_initiative(
+        draft(BACKUP, None, 60),
+        Teams::SupportAndSysadmins,
+        t(0),
+    )
+    .unwrap();
     let id = f
         .store
         .create_grant(

@@ -7,7 +7,7 @@ use chrono::SubsecRound;
 
 use super::*;
 use crate::support::Backend;
-use app::domain::consent::{decide, GrantTerms, Resource};
+use app::domain::consent::{decide, GrantHolder, GrantTerms, Resource, Teams};
 use app::ports::{GrantRecord, SettleError};
 
 async fn of_two_answers_racing_exactly_one_wins(backend: Backend) {
@@ -21,7 +21,9 @@ async fn of_two_answers_racing_exactly_one_wins(backend: Backend) {
             f.audit_count().await,
             f.count("SELECT COUNT(*) FROM grants").await,
         );
-        let approval = pending.approve(t(round + 1), None).unwrap();
+        let approval = pending
+            .approve(t(round + 1), None, GrantHolder::StaffMember(f.support))
+            .unwrap();
         let denied = pending.deny(t(round + 1), None).unwrap();
         let approve = tokio::spawn({
             let (store, entry) = (
@@ -89,7 +91,15 @@ async fn check_until_revoked(
         let now = Utc::now().trunc_subsecs(6);
         let live: Vec<GrantRecord> = store.live_grants_on(&backup, now).await.unwrap();
         let views: Vec<_> = live.iter().map(GrantRecord::view).collect();
-        let decision = decide(&[Role::Sysadmin], &target, Action::Read, &views, now);
+        // A team grant: any sysadmin may use it, whatever their number.
+        let decision = decide(
+            app::domain::StaffId(1),
+            &[Role::Sysadmin],
+            &target,
+            Action::Read,
+            &views,
+            now,
+        );
         match (started_after_revocation, decision.is_allowed()) {
             (false, true) => {
                 allowed_before += 1;
@@ -111,8 +121,12 @@ async fn no_access_check_allows_once_the_revocation_returned(backend: Backend) {
     };
     for round in 0..5 {
         let start = Utc::now().trunc_subsecs(6) - Duration::minutes(1);
-        let terms =
-            GrantTerms::on_customer_initiative(draft(BACKUP, None, 24 * 60), start).unwrap();
+        let terms = GrantTerms::on_customer_initiative(
+            draft(BACKUP, None, 24 * 60),
+            Teams::SupportAndSysadmins,
+            start,
+        )
+        .unwrap();
         let grant = f
             .store
             .create_grant(

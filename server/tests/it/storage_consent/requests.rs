@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::support::Backend;
-use app::domain::consent::{ConsentRequestId, GrantOrigin, RequestState};
+use app::domain::consent::{ConsentRequestId, GrantHolder, GrantOrigin, RequestState};
 use app::ports::SettleError;
 
 async fn cases_are_resolved_once_and_listed_in_order(backend: Backend) {
@@ -190,7 +190,11 @@ async fn an_approval_stores_its_grant_and_the_audit_names_it(backend: Backend) {
     let pending = request(MAILBOX, Some(case.id), t(1));
     let id = f.store_request(&pending).await;
     let approval = pending
-        .approve(t(2), Some(GrantDuration::from_minutes(30).unwrap()))
+        .approve(
+            t(2),
+            Some(GrantDuration::from_minutes(30).unwrap()),
+            GrantHolder::StaffMember(f.support),
+        )
         .unwrap();
     let grant = f
         .store
@@ -256,7 +260,9 @@ async fn a_request_no_longer_pending_is_not_settled_and_nothing_is_written(backe
         f.count("SELECT COUNT(*) FROM grants").await,
     );
 
-    let approval = pending.approve(t(3), None).unwrap();
+    let approval = pending
+        .approve(t(3), None, GrantHolder::StaffMember(f.support))
+        .unwrap();
     let late = f
         .store
         .settle_request(

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{spawn_app, Backend, TestApp};
 use app::domain::consent::{
     ActionSet, CaseSubject, ConsentDraft, GrantDuration, GrantId, GrantTerms, ResourceId,
-    SupportCaseId,
+    SupportCaseId, Teams,
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress, Language, Role};
 use app::ports::{
@@ -210,7 +210,9 @@ impl ApiApp {
             actions: ActionSet::parse(actions).unwrap(),
             duration: GrantDuration::new(Duration::hours(1)).unwrap(),
         };
-        let terms = GrantTerms::on_customer_initiative(draft, Utc::now()).unwrap();
+        let terms =
+            GrantTerms::on_customer_initiative(draft, Teams::SupportAndSysadmins, Utc::now())
+                .unwrap();
         let audit = AuditEntry {
             actor: Actor::Customer { id: self.customer },
             resource: Some(resource(target)),
@@ -237,6 +239,17 @@ impl ApiApp {
     }
 
     /// The customer's audit log, newest first.
+    /// The other customer's log, newest first.
+    pub async fn other_audit_log(&self) -> Vec<AuditEntry> {
+        self.store()
+            .audit_of_customer(self.other, None, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(_, entry)| entry)
+            .collect()
+    }
+
     pub async fn audit_log(&self) -> Vec<AuditEntry> {
         self.store()
             .audit_of_customer(self.customer, None, 1000)

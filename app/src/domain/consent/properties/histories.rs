@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 
 use super::model::{
     operational, request_state, resolved_case, takes_consent, valid_duration, Model, ModelGrant,
-    ModelRequest,
+    ModelHolder, ModelRequest,
 };
 use super::{
     at, draft, oral_consent, reason, resource, roles, ACTIONS, CONSENT_TARGETS, MAX_GRANT_MINUTES,
     UNIVERSE,
 };
 use crate::domain::consent::*;
+use crate::domain::StaffId;
 
 #[derive(Debug, Clone)]
 enum Event {
@@ -22,10 +23,13 @@ enum Event {
         actions: u8,
         minutes: i64,
         roles: u8,
+        by: i64,
     },
+    /// `widen` opens the grant to a team (an index into [`TEAMS`]) instead of the requester.
     Approve {
         request: usize,
         shorter: Option<i64>,
+        widen: Option<usize>,
     },
     Deny {
         request: usize,
@@ -41,7 +45,10 @@ enum Event {
         case: Option<i64>,
         actions: u8,
         minutes: i64,
-        oral_by: Option<u8>,
+        /// The roles and number of the staff member who records an oral consent.
+        oral_by: Option<(u8, i64)>,
+        /// The teams (an index into [`TEAMS`]) a grant on the customer's initiative is for.
+        teams: usize,
         /// Twice is a double submission: two grants identical to the minute, a tie for the policy to break.
         copies: usize,
     },
@@ -55,10 +62,23 @@ enum Event {
         minutes: i64,
     },
     Check {
+        staff: i64,
         roles: u8,
         resource: usize,
         action: usize,
     },
+}
+
+/// The teams a customer may open a grant to, with their role masks for the model.
+const TEAMS: [(Teams, u8); 3] = [
+    (Teams::Support, 0b01),
+    (Teams::Sysadmins, 0b10),
+    (Teams::SupportAndSysadmins, 0b11),
+];
+
+/// Few staff members, so that the same person asks, records and checks often.
+fn staff() -> impl Strategy<Value = i64> {
+    1i64..=3
 }
 
 /// Round durations often, so that ends coincide and ties and boundaries get exercised.
@@ -85,20 +105,20 @@ fn case() -> impl Strategy<Value = Option<i64>> {
 
 fn event() -> impl Strategy<Value = Event> {
     prop_oneof![
-        3 => (0..CONSENT_TARGETS, case(), 1u8..16, minutes(), 0u8..8)
-            .prop_map(|(target, case, actions, minutes, roles)| Event::Open { target, case, actions, minutes, roles }),
-        3 => (any::<usize>(), prop::option::of(minutes()))
-            .prop_map(|(request, shorter)| Event::Approve { request, shorter }),
+        3 => (0..CONSENT_TARGETS, case(), 1u8..16, minutes(), 0u8..8, staff())
+            .prop_map(|(target, case, actions, minutes, roles, by)| Event::Open { target, case, actions, minutes, roles, by }),
+        3 => (any::<usize>(), prop::option::of(minutes()), prop::option::of(0..TEAMS.len()))
+            .prop_map(|(request, shorter, widen)| Event::Approve { request, shorter, widen }),
         1 => any::<usize>().prop_map(|request| Event::Deny { request }),
         1 => any::<usize>().prop_map(|request| Event::Withdraw { request }),
         1 => any::<usize>().prop_map(|request| Event::Expire { request }),
-        2 => (0..CONSENT_TARGETS, case(), 1u8..16, minutes(), prop::option::of(0u8..8), 1usize..=2)
-            .prop_map(|(target, case, actions, minutes, oral_by, copies)| Event::Grant { target, case, actions, minutes, oral_by, copies }),
+        2 => (0..CONSENT_TARGETS, case(), 1u8..16, minutes(), prop::option::of((0u8..8, staff())), 0..TEAMS.len(), 1usize..=2)
+            .prop_map(|(target, case, actions, minutes, oral_by, teams, copies)| Event::Grant { target, case, actions, minutes, oral_by, teams, copies }),
         2 => any::<usize>().prop_map(|grant| Event::Revoke { grant }),
         1 => (1i64..=3).prop_map(|case| Event::Resolve { case }),
         3 => advance().prop_map(|minutes| Event::Advance { minutes }),
-        8 => (0u8..8, 0..UNIVERSE.len(), 0..ACTIONS.len())
-            .prop_map(|(roles, resource, action)| Event::Check { roles, resource, action }),
+        8 => (staff(), 0u8..8, 0..UNIVERSE.len(), 0..ACTIONS.len())
+            .prop_map(|(staff, roles, resource, action)| Event::Check { staff, roles, resource, action }),
     ]
 }
 
@@ -147,6 +167,7 @@ impl World {
                 actions,
                 minutes,
                 roles: mask,
+                by,
             } => {
                 let expected = operational(mask)
                     && takes_consent(UNIVERSE[target].0, case)
@@ -174,10 +195,15 @@ impl World {
                         minutes,
                         opened: now,
                         closed: None,
+                        by,
                     });
                 }
             }
-            Event::Approve { request, shorter } => {
+            Event::Approve {
+                request,
+                shorter,
+                widen,
+            } => {
                 if self.requests.is_empty() || shorter.is_some_and(|m| !valid_duration(m)) {
                     return Ok(());
                 }
@@ -190,7 +216,17 @@ impl World {
                     self.model_answer(i)
                 };
                 let shorter = shorter.map(|m| GrantDuration::from_minutes(m).unwrap());
-                let outcome = self.requests[i].approve(at(now), shorter);
+                let (holder, model_holder) = match widen {
+                    Some(team) => (
+                        GrantHolder::Teams(TEAMS[team].0),
+                        ModelHolder::Teams(TEAMS[team].1),
+                    ),
+                    None => (
+                        GrantHolder::StaffMember(StaffId(asked.by)),
+                        ModelHolder::Person(asked.by),
+                    ),
+                };
+                let outcome = self.requests[i].approve(at(now), shorter, holder);
                 prop_assert_eq!(
                     outcome.as_ref().map(|_| ()).map_err(transition_kind),
                     expected
@@ -207,6 +243,7 @@ impl World {
                         start: now,
                         limit: now + granted,
                         revoked: None,
+                        holder: model_holder,
                     });
                 }
             }
@@ -256,20 +293,29 @@ impl World {
                 actions,
                 minutes,
                 oral_by,
+                teams,
                 copies,
             } => {
                 let expected = valid_duration(minutes)
                     && takes_consent(UNIVERSE[target].0, case)
-                    && oral_by.is_none_or(operational);
+                    && oral_by.is_none_or(|(mask, _)| operational(mask));
                 let terms = GrantDuration::from_minutes(minutes)
                     .ok()
                     .and_then(|duration| {
                         let draft = draft(target, case, actions, duration);
                         match oral_by {
-                            Some(mask) => {
-                                GrantTerms::oral(&roles(mask), draft, oral_consent(), at(now)).ok()
+                            Some((mask, by)) => GrantTerms::oral(
+                                StaffId(by),
+                                &roles(mask),
+                                draft,
+                                oral_consent(),
+                                at(now),
+                            )
+                            .ok(),
+                            None => {
+                                GrantTerms::on_customer_initiative(draft, TEAMS[teams].0, at(now))
+                                    .ok()
                             }
-                            None => GrantTerms::on_customer_initiative(draft, at(now)).ok(),
                         }
                     });
                 prop_assert_eq!(terms.is_some(), expected, "grant {:?}", event);
@@ -284,6 +330,9 @@ impl World {
                         start: now,
                         limit: now + minutes,
                         revoked: None,
+                        holder: oral_by.map_or(ModelHolder::Teams(TEAMS[teams].1), |(_, by)| {
+                            ModelHolder::Person(by)
+                        }),
                     });
                 }
             }
@@ -310,15 +359,22 @@ impl World {
             }
             Event::Advance { minutes } => self.now += minutes,
             Event::Check {
+                staff,
                 roles: mask,
                 resource: index,
                 action,
-            } => self.check(mask, index, action)?,
+            } => self.check(staff, mask, index, action)?,
         }
         Ok(())
     }
 
-    fn check(&self, mask: u8, index: usize, action: usize) -> Result<(), TestCaseError> {
+    fn check(
+        &self,
+        staff: i64,
+        mask: u8,
+        index: usize,
+        action: usize,
+    ) -> Result<(), TestCaseError> {
         let now = self.now;
         let mut views: Vec<GrantView<'_>> = self
             .grants
@@ -329,17 +385,21 @@ impl World {
             })
             .collect();
         let decision = decide(
+            StaffId(staff),
             &roles(mask),
             &resource(index),
             ACTIONS[action],
             &views,
             at(now),
         );
-        let expected = self.model.decide(mask, index, action, now, &self.resolved);
+        let expected = self
+            .model
+            .decide(staff, mask, index, action, now, &self.resolved);
         prop_assert_eq!(
             decision,
             expected,
-            "{:?} {} {} at minute {}",
+            "staff {} {:?} {} {} at minute {}",
+            staff,
             roles(mask),
             UNIVERSE[index].0,
             ACTIONS[action],
@@ -349,6 +409,7 @@ impl World {
         views.reverse();
         prop_assert_eq!(
             decide(
+                StaffId(staff),
                 &roles(mask),
                 &resource(index),
                 ACTIONS[action],
@@ -374,6 +435,17 @@ impl World {
                 );
             }
             let grant = &self.grants[(id.0 - 1) as usize];
+            prop_assert!(
+                grant
+                    .terms()
+                    .holder()
+                    .admits(StaffId(staff), &roles(mask))
+                    .is_some(),
+                "grant {} given to {:?} lets in staff member {}",
+                id,
+                grant.terms().holder(),
+                staff
+            );
             if let Some(case) = grant.terms().scope().bound_case() {
                 let resolved = self.resolved.get(&case.0);
                 prop_assert!(
@@ -414,19 +486,19 @@ proptest! {
         grant_minutes in 1i64..=3000,
         other_minutes in 1i64..=3000,
         revoke_seed in 0i64..3000,
-        checks in prop::collection::vec((0i64..6000, 0u8..8, 0..UNIVERSE.len(), 0..ACTIONS.len()), 1..40),
+        checks in prop::collection::vec((0i64..6000, 1i64..=3, 0u8..8, 0..UNIVERSE.len(), 0..ACTIONS.len()), 1..40),
     ) {
         let case = Some(1);
         let make = |id, minutes| {
             let duration = GrantDuration::from_minutes(minutes).unwrap();
-            Grant::new(GrantId(id), GrantTerms::on_customer_initiative(draft(target, case, 0b1111, duration), at(0)).unwrap())
+            Grant::new(GrantId(id), GrantTerms::on_customer_initiative(draft(target, case, 0b1111, duration), Teams::SupportAndSysadmins, at(0)).unwrap())
         };
         // Revoked while it still runs: revoking an ended grant is refused, which another test covers.
         let revoke_at = revoke_seed % grant_minutes;
         let grants = [make(1, grant_minutes).revoke(at(revoke_at), None).unwrap(), make(2, other_minutes)];
         let views: Vec<GrantView<'_>> = grants.iter().map(|grant| GrantView { grant, case_resolved_at: None }).collect();
-        for (offset, mask, index, action) in checks {
-            let decision = decide(&roles(mask), &resource(index), ACTIONS[action], &views, at(revoke_at + offset));
+        for (offset, staff, mask, index, action) in checks {
+            let decision = decide(StaffId(staff), &roles(mask), &resource(index), ACTIONS[action], &views, at(revoke_at + offset));
             prop_assert!(
                 !matches!(decision, Decision::Allow { basis: Basis::Grant(GrantId(1)), .. }),
                 "allowed through the revoked grant {} minutes after revocation", offset

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{at, ANSWER_WINDOW_MINUTES, MAX_GRANT_MINUTES, UNIVERSE};
-use crate::domain::consent::{Basis, Decision, DenyRule, GrantId};
+use crate::domain::consent::{Basis, Decision, DenyRule, GrantId, HolderRule, Teams};
 
 #[derive(Debug, Clone)]
 pub(super) struct ModelRequest {
@@ -14,6 +14,33 @@ pub(super) struct ModelRequest {
     pub(super) minutes: i64,
     pub(super) opened: i64,
     pub(super) closed: Option<&'static str>,
+    /// The staff member who asked.
+    pub(super) by: i64,
+}
+
+/// Who may use a grant: one person (by number), or the teams in a role mask (bit 0 support, bit 1 sysadmin).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ModelHolder {
+    Person(i64),
+    Teams(u8),
+}
+
+impl ModelHolder {
+    fn lets_in(self, staff: i64, roles: u8) -> bool {
+        match self {
+            Self::Person(person) => person == staff,
+            Self::Teams(teams) => teams & roles != 0,
+        }
+    }
+
+    fn rule(self) -> HolderRule {
+        match self {
+            Self::Person(_) => HolderRule::NamedStaffMember,
+            Self::Teams(0b01) => HolderRule::Team(Teams::Support),
+            Self::Teams(0b10) => HolderRule::Team(Teams::Sysadmins),
+            Self::Teams(_) => HolderRule::Team(Teams::SupportAndSysadmins),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -24,6 +51,7 @@ pub(super) struct ModelGrant {
     pub(super) start: i64,
     pub(super) limit: i64,
     pub(super) revoked: Option<i64>,
+    pub(super) holder: ModelHolder,
 }
 
 pub(super) fn operational(mask: u8) -> bool {
@@ -99,6 +127,7 @@ pub(super) struct Model {
 impl Model {
     pub(super) fn decide(
         &self,
+        staff: i64,
         roles: u8,
         index: usize,
         action: usize,
@@ -108,6 +137,7 @@ impl Model {
         let technical = Decision::Allow {
             basis: Basis::TechnicalOperation,
             expires_at: None,
+            usable_by: None,
         };
         if roles == 0 {
             return Decision::Deny {
@@ -132,12 +162,16 @@ impl Model {
         if data.starts_with("web-space:") {
             return technical;
         }
-        // Longest lasting first, then the oldest (lowest id).
+        // Of the grants this person may use, the longest lasting first, then the oldest (lowest id).
+        let mut any_covers = false;
         let mut best: Option<(i64, usize)> = None;
         for (i, grant) in self.grants.iter().enumerate() {
             if covers(grant, data, action, now, resolved) {
+                any_covers = true;
                 let end = ends(grant, resolved);
-                if best.is_none_or(|(best_end, _)| end > best_end) {
+                if grant.holder.lets_in(staff, roles & 0b011)
+                    && best.is_none_or(|(best_end, _)| end > best_end)
+                {
                     best = Some((end, i));
                 }
             }
@@ -146,6 +180,10 @@ impl Model {
             Some((end, i)) => Decision::Allow {
                 basis: Basis::Grant(GrantId(i as i64 + 1)),
                 expires_at: Some(at(end)),
+                usable_by: Some(self.grants[i].holder.rule()),
+            },
+            None if any_covers => Decision::Deny {
+                rule: DenyRule::GrantForSomeoneElse,
             },
             None => Decision::Deny {
                 rule: DenyRule::NoActiveGrant,

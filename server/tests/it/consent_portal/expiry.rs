@@ -1,0 +1,108 @@
+//! A request nobody answers is recorded as expired by the job, once, however many instances run it.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::support::spawn_app_with_settings;
+use crate::support::TestClock;
+use app::domain::consent::ConsentRequestId;
+use app::ports::Clock;
+
+const EXPIRED: i32 = 2104;
+
+async fn an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_job(
+    backend: Backend,
+) {
+    let clock = TestClock::new();
+    let Some(app) = spawn_app_with_settings(backend, clock.clone(), |settings| {
+        settings.consent_jobs.consent_expiry_sweep_millis = 20;
+    })
+    .await
+    else {
+        return;
+    };
+    server::seed::seed_demo(&app.store, clock.now())
+        .await
+        .unwrap();
+    let support = sign_in_staff(&app, SUPPORT, clock.now()).await;
+    let case = open_case(&support, JEANNE, "Webmail très lent").await;
+    let requests = [
+        request_id(&support, JEANNE, JEANNE_MAILBOX, &case).await,
+        request_id(&support, JEANNE, JEANNE_BACKUP, &case).await,
+    ];
+    let state = |id: &str| {
+        let store = app.store.clone();
+        let id = ConsentRequestId::parse(id).unwrap();
+        async move {
+            let record = store.consent_request(id).await.unwrap().unwrap();
+            record.request.recorded_state().kind()
+        }
+    };
+
+    clock.advance(Duration::hours(24) - Duration::seconds(1));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for id in &requests {
+        assert_eq!(state(id).await, RequestStateKind::Pending, "still open");
+    }
+    assert_eq!(count(&app.store, &expired_entries()).await, 0);
+
+    // Two more instances' jobs on the same database, beside the server's own.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let instances: Vec<_> = (0..2)
+        .map(|_| {
+            let store: Arc<dyn app::ports::Storage> = Arc::new(app.store.clone());
+            let clock: Arc<dyn Clock> = clock.clone();
+            let every = std::time::Duration::from_millis(5);
+            tokio::spawn(server::consent_expiry::run(
+                store,
+                clock,
+                every,
+                stopped.clone(),
+            ))
+        })
+        .collect();
+    clock.advance(Duration::seconds(1));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    for id in &requests {
+        while state(id).await != RequestStateKind::Expired {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "request {id} not recorded as expired"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.send(true).unwrap();
+    for instance in instances {
+        instance.await.unwrap();
+    }
+    assert_eq!(
+        count(&app.store, &expired_entries()).await,
+        2,
+        "one entry per request, whichever job recorded it"
+    );
+    assert_eq!(
+        app::usecases::expire_requests(&app.store, clock.now())
+            .await
+            .unwrap(),
+        0,
+        "nothing left to record"
+    );
+    let customer = sign_in_customer(&app, CUSTOMER).await;
+    let consents = my_consents(&customer).await;
+    assert!(consents.pending.is_empty());
+    assert!(consents
+        .past_requests
+        .iter()
+        .all(|request| request.state == RequestStateKind::Expired));
+    assert!(audit_events(&app, JEANNE)
+        .await
+        .contains(&AuditEvent::RequestExpired));
+}
+
+fn expired_entries() -> String {
+    format!("SELECT COUNT(*) FROM audit_log WHERE event_code = {EXPIRED} AND actor_kind = 'system'")
+}
+
+on_both_backends!(an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_job);
