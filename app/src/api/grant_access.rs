@@ -1,3 +1,7 @@
+// One argument per form field, so the form posts without JavaScript: the four action boxes are four fields. At module
+// level because the hydrate build's generated client function does not carry the attribute of the function.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::AppError;
