@@ -95,17 +95,14 @@ fn console_audit(
     at: chrono::DateTime<chrono::Utc>,
     detail: String,
 ) -> AuditEntry {
-    AuditEntry {
+    AuditEntry::in_portal(
         at,
         event,
-        actor: Actor::System,
-        customer: None,
-        resource: None,
-        action: None,
-        basis: AuditBasis::StaffRole,
-        source: EventSource::Portal,
-        detail: Some(detail),
-    }
+        Actor::System,
+        None,
+        AuditBasis::StaffRole,
+        detail,
+    )
 }
 
 /// Terminates a contract from the admin CLI (no staff member: the operator at the console) and says what happened.

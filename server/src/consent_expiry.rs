@@ -1,6 +1,6 @@
 //! The consent-expiry job: a request nobody answered within its window is recorded as expired (state and audit
 //! entry, charter §2) within one sweep of the window closing. Every instance may run it: recording is a
-//! compare-and-set on the pending state, so each expiry is recorded once.
+//! compare-and-set on the pending state, so each expiry is recorded once, and its requester told once.
 
 use serde::Deserialize;
 use std::{sync::Arc, time::Duration};
@@ -29,6 +29,7 @@ impl Default for ConsentJobSettings {
 pub async fn run(
     store: Arc<dyn Storage>,
     clock: Arc<dyn Clock>,
+    portal_origin: Arc<str>,
     every: Duration,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -41,7 +42,7 @@ pub async fn run(
         }
         // A full batch means a backlog: work through it before waiting for the next tick.
         loop {
-            match expire_requests(store.as_ref(), clock.now()).await {
+            match expire_requests(store.as_ref(), &portal_origin, clock.now()).await {
                 Ok(recorded) if recorded >= EXPIRY_BATCH as usize => continue,
                 Ok(recorded) => {
                     if recorded > 0 {

@@ -118,7 +118,8 @@ pub async fn serve_on(
         let clock = clock.clone();
         let every =
             std::time::Duration::from_millis(settings.consent_jobs.consent_expiry_sweep_millis);
-        move |stop| consent_expiry::run(store, clock, every, stop)
+        let origin: Arc<str> = Arc::from(settings.public_origin());
+        move |stop| consent_expiry::run(store, clock, origin, every, stop)
     };
     let router = http::router(
         http::AppState::new(settings, store, clock, auditor.clone()),

@@ -7,7 +7,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-use app::ports::{Storage, StorageError};
+use app::domain::AuditEvent;
+use app::ports::{Actor, AuditBasis, AuditEntry, Storage, StorageError};
 
 /// Marks a string as this portal's service token, so that secret scanners and people recognise a leaked one.
 pub const TOKEN_PREFIX: &str = "pps_";
@@ -125,8 +126,13 @@ pub async fn create_service_token(
         .iter()
         .map(|scope| scope.as_str().to_owned())
         .collect();
+    let audit = token_entry(
+        now,
+        AuditEvent::ServiceTokenIssued,
+        app::log_detail!("service {name}, scopes {scopes}", scopes = names.join(", ")),
+    );
     store
-        .create_service_token(name, &hash(&token), &names, now)
+        .create_service_token(name, &hash(&token), &names, &audit, now)
         .await
         .map_err(|error| match error {
             StorageError::Conflict(_) => TokenError::NameTaken(name.to_owned()),
@@ -140,8 +146,13 @@ pub async fn revoke_service_token(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<(), TokenError> {
+    let audit = token_entry(
+        now,
+        AuditEvent::ServiceTokenRevoked,
+        app::log_detail!("service {name}"),
+    );
     if store
-        .revoke_service_token(name, now)
+        .revoke_service_token(name, &audit, now)
         .await
         .map_err(TokenError::Storage)?
     {
@@ -149,6 +160,19 @@ pub async fn revoke_service_token(
     } else {
         Err(TokenError::NoSuchToken(name.to_owned()))
     }
+}
+
+/// Tokens are issued and revoked with the admin CLI, on the server itself: whoever runs it acts as the operator,
+/// with no portal account to name.
+fn token_entry(at: DateTime<Utc>, event: AuditEvent, detail: String) -> AuditEntry {
+    AuditEntry::in_portal(
+        at,
+        event,
+        Actor::System,
+        None,
+        AuditBasis::TechnicalOperation,
+        detail,
+    )
 }
 
 #[cfg(test)]

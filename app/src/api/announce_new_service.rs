@@ -17,6 +17,7 @@ pub async fn announce_new_service(title: String, description: String) -> Result<
         &title,
         &description,
         officer.staff().staff(),
+        officer.staff().roles(),
         &context.auth.public_origin,
         context.clock.now(),
     )

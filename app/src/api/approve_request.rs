@@ -15,6 +15,7 @@ pub async fn approve_request(
     use super::context::*;
     use crate::domain::consent::{Audience, ConsentRequestId};
     use crate::domain::AuditEvent;
+    use crate::usecases::consent_notices::Answer;
 
     let context = app_context()?;
     let me = require_customer(&context).await?;
@@ -68,9 +69,16 @@ pub async fn approve_request(
             holder = holder_word(approval.grant.holder())
         ),
     );
+    let notice = requester_notice_of(&context, &record, Answer::Approved).await?;
     context
         .store
-        .settle_request(id, &approval.request, Some(&approval.grant), &audit)
+        .settle_request(
+            id,
+            &approval.request,
+            Some(&approval.grant),
+            &audit,
+            notice.as_ref(),
+        )
         .await
         .or_else(|error| fail(settle_error(error)))?;
     go_to(&format!("/account/consents?done=approved&request={id}"));

@@ -177,6 +177,29 @@ mod server_side {
         }
     }
 
+    /// The notice telling the staff member who asked what became of their request; none when they are no longer
+    /// on record.
+    pub async fn requester_notice_of(
+        context: &AppContext,
+        record: &RequestRecord,
+        answer: crate::usecases::consent_notices::Answer,
+    ) -> Result<Option<OutgoingMail>, AppError> {
+        let requester = context
+            .store
+            .staff_member(record.requested_by)
+            .await
+            .map_err(internal)?;
+        Ok(requester.map(|requester| {
+            crate::usecases::consent_notices::requester_notice(
+                &requester,
+                record.id,
+                &record.request.scope().resource(),
+                answer,
+                &context.auth.public_origin,
+            )
+        }))
+    }
+
     pub fn staff_actor(staff: &AsStaff) -> Actor {
         Actor::Staff {
             id: staff.staff(),

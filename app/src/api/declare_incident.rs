@@ -100,6 +100,7 @@ pub async fn declare_incident(#[server(flatten)] form: IncidentForm) -> Result<(
         text,
         affected,
         officer.staff().staff(),
+        officer.staff().roles(),
         &context.auth.public_origin,
         context.clock.now(),
     )

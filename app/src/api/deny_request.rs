@@ -10,6 +10,7 @@ pub async fn deny_request(request: String, reason: Option<String>) -> Result<(),
     use super::context::*;
     use crate::domain::consent::{ConsentRequestId, ReasonText};
     use crate::domain::AuditEvent;
+    use crate::usecases::consent_notices::Answer;
 
     let context = app_context()?;
     let me = require_customer(&context).await?;
@@ -44,9 +45,10 @@ pub async fn deny_request(request: String, reason: Option<String>) -> Result<(),
             None => crate::log_detail!("request {id}"),
         },
     );
+    let notice = requester_notice_of(&context, &record, Answer::Denied).await?;
     context
         .store
-        .settle_request(id, &denied, None, &audit)
+        .settle_request(id, &denied, None, &audit, notice.as_ref())
         .await
         .or_else(|error| fail(settle_error(error)))?;
     go_to(&format!("/account/consents?done=denied&request={id}"));

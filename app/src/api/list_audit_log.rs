@@ -19,8 +19,12 @@ pub async fn list_audit_log(
     use super::context::*;
     use crate::auth::guard::AsPrivacyOfficer;
 
+    use super::consent_flows::staff_actor;
+    use crate::domain::AuditEvent;
+    use crate::ports::{AuditBasis, AuditEntry};
+
     let context = app_context()?;
-    require_role::<AsPrivacyOfficer>(&context).await?;
+    let officer = require_role::<AsPrivacyOfficer>(&context).await?;
     let customer = match given(customer_number) {
         Some(raw) => Some(customer_by_number(&context, &raw).await?.id),
         None => None,
@@ -33,6 +37,23 @@ pub async fn list_audit_log(
         outcome,
     };
     let filter = filter(input, customer)?;
+    // The look is on record before the log is shown; in the customer's own log when it is theirs that is read.
+    let read = AuditEntry::in_portal(
+        context.clock.now(),
+        AuditEvent::AuditLogRead,
+        staff_actor(officer.staff()),
+        customer,
+        AuditBasis::StaffRole,
+        match customer {
+            Some(_) => crate::log_detail!("entries of one customer"),
+            None => crate::log_detail!("entries of all customers"),
+        },
+    );
+    context
+        .store
+        .record_audit(&[read])
+        .await
+        .map_err(internal)?;
     let mut log = page(&context, &filter, None, cursor(before)?).await?;
     log.can_verify = true;
     Ok(log)

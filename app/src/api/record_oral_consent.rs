@@ -106,13 +106,13 @@ pub async fn record_oral_consent(#[server(flatten)] form: OralConsentForm) -> Re
             (
                 "Reçu : votre accord donné par téléphone".to_owned(),
                 format!(
-                    "Bonjour,\n\nLors de l’appel {call}, vous avez donné votre accord à {recorder} pour accéder à {resource} ({actions}) jusqu’au {until} au plus tard.\nCe qui vous a été relu : {read_back}\n\nPour retirer cet accord en un clic :\n{revoke}\n\nTous vos accords : {origin}/account/consents\n"
+                    "Bonjour,\n\nLors de l’appel {call}, vous avez donné votre accord à {recorder}, et à personne d’autre, pour accéder à {resource} ({actions}) jusqu’au {until} au plus tard.\nCe qui vous a été relu : {read_back}\n\nPour retirer cet accord en un clic :\n{revoke}\n\nTous vos accords : {origin}/account/consents\n"
                 ),
             ),
             (
                 "Receipt: the consent you gave on the phone".to_owned(),
                 format!(
-                    "Hello,\n\nDuring call {call} you allowed {recorder} to access {resource} ({actions}) until {until} at the latest.\nWhat was read back to you: {read_back}\n\nTo revoke this consent in one click:\n{revoke}\n\nAll your consents: {origin}/account/consents\n"
+                    "Hello,\n\nDuring call {call} you allowed {recorder}, and no one else, to access {resource} ({actions}) until {until} at the latest.\nWhat was read back to you: {read_back}\n\nTo revoke this consent in one click:\n{revoke}\n\nAll your consents: {origin}/account/consents\n"
                 ),
             ),
         )

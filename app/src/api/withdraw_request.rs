@@ -41,7 +41,7 @@ pub async fn withdraw_request(request: String) -> Result<(), AppError> {
     );
     context
         .store
-        .settle_request(id, &withdrawn, None, &audit)
+        .settle_request(id, &withdrawn, None, &audit, None)
         .await
         .or_else(|error| fail(settle_error(error)))?;
     go_to(&format!("/staff/consents?done=withdrawn&request={id}"));

@@ -154,6 +154,29 @@ role_capability! {
     AsPrivacyOfficer => Role::PrivacyOfficer, "A staff member acting as privacy officer.";
 }
 
+/// A staff member who may see backup metadata (which customer, what a snapshot copies): a system administrator
+/// or a privacy officer. Support may not (charter §6: backups are not available to support).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsBackupOverseer(AsStaff);
+
+impl AsBackupOverseer {
+    pub fn staff(&self) -> &AsStaff {
+        &self.0
+    }
+}
+
+impl TryFrom<AsStaff> for AsBackupOverseer {
+    type Error = Refusal;
+
+    fn try_from(staff: AsStaff) -> Result<Self, Refusal> {
+        if staff.roles.contains(&Role::Sysadmin) || staff.roles.contains(&Role::PrivacyOfficer) {
+            Ok(Self(staff))
+        } else {
+            Err(Refusal::MissingRole(Role::Sysadmin))
+        }
+    }
+}
+
 /// How recent the second factor must be for mailbox supervision (charter §5: "strongly secured").
 pub const SUPERVISION_SECOND_FACTOR_HOURS: i64 = 12;
 

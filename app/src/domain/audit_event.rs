@@ -48,12 +48,26 @@ pub enum AuditEvent {
     DataRequestFiled,
     /// A privacy officer answered a customer's request about their data.
     DataRequestAnswered,
+    /// The terms-change notice of a published charter version was queued to every customer.
+    TermsChangeNoticeQueued,
+    /// A privacy officer declared an incident; the customers it concerns were sent a notice.
+    IncidentDeclared,
+    /// A privacy officer announced a new service to the customers who accept such announcements.
+    NewServiceAnnounced,
+    /// A privacy officer read the whole audit log (or one customer's part of it).
+    AuditLogRead,
+    /// Staff viewed the snapshots whose destruction is overdue (which customer, what they copy).
+    OverdueDestructionsViewed,
+    /// A service token of the integration API was issued (admin CLI).
+    ServiceTokenIssued,
+    /// A service token of the integration API was revoked (admin CLI).
+    ServiceTokenRevoked,
     Account(SecurityEventKind),
 }
 
 impl AuditEvent {
     /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 34] = [
         Self::CaseOpened,
         Self::CaseResolved,
         Self::RequestOpened,
@@ -81,6 +95,13 @@ impl AuditEvent {
         Self::EmailChangeRequested,
         Self::DataRequestFiled,
         Self::DataRequestAnswered,
+        Self::TermsChangeNoticeQueued,
+        Self::IncidentDeclared,
+        Self::NewServiceAnnounced,
+        Self::AuditLogRead,
+        Self::OverdueDestructionsViewed,
+        Self::ServiceTokenIssued,
+        Self::ServiceTokenRevoked,
     ];
 
     pub const fn code(self) -> i32 {
@@ -112,6 +133,13 @@ impl AuditEvent {
             Self::EmailChangeRequested => 6101,
             Self::DataRequestFiled => 6110,
             Self::DataRequestAnswered => 6111,
+            Self::TermsChangeNoticeQueued => 6002,
+            Self::IncidentDeclared => 6200,
+            Self::NewServiceAnnounced => 6201,
+            Self::AuditLogRead => 4100,
+            Self::OverdueDestructionsViewed => 5003,
+            Self::ServiceTokenIssued => 7000,
+            Self::ServiceTokenRevoked => 7001,
             Self::Account(kind) => kind.code(),
         }
     }

@@ -144,6 +144,30 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+impl AuditEntry {
+    /// An entry made in the portal that names no resource and no action; `customer` is whom it concerns, if one.
+    pub fn in_portal(
+        at: DateTime<Utc>,
+        event: AuditEvent,
+        actor: Actor,
+        customer: Option<CustomerId>,
+        basis: AuditBasis,
+        detail: String,
+    ) -> Self {
+        Self {
+            at,
+            event,
+            actor,
+            customer,
+            resource: None,
+            action: None,
+            basis,
+            source: EventSource::Portal,
+            detail: Some(detail),
+        }
+    }
+}
+
 /// A calling service's bearer token, as the API checks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceToken {
@@ -229,13 +253,15 @@ pub trait ConsentStore: Send + Sync {
     ) -> Result<Vec<RequestRecord>, StorageError>;
 
     /// Stores `next` (the request after a domain transition) only if the stored request is still pending, with the
-    /// grant an approval creates; returns that grant's id. Two answers racing: exactly one wins.
+    /// grant an approval creates and the notice to the requester, queued in the same transaction; returns that
+    /// grant's id. Two answers racing: exactly one wins, and only its notice is queued.
     async fn settle_request(
         &self,
         id: ConsentRequestId,
         next: &ConsentRequest,
         grant: Option<&GrantTerms>,
         audit: &AuditEntry,
+        notice: Option<&OutgoingMail>,
     ) -> Result<Option<GrantId>, SettleError>;
 
     /// A grant given by the customer or recorded by staff as oral consent. `receipt` builds the mail queued in the
@@ -294,19 +320,22 @@ pub trait ConsentStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<(i64, AuditEntry)>, StorageError>;
 
-    /// Fails with `Conflict` when a token of that name exists (revoked or not: names are never reused).
+    /// Fails with `Conflict` when a token of that name exists (revoked or not: names are never reused). `audit` is
+    /// stored with the token.
     async fn create_service_token(
         &self,
         name: &str,
         token_hash: &[u8],
         scopes: &[String],
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<(), StorageError>;
 
-    /// Returns whether a live token of that name was revoked now.
+    /// Returns whether a live token of that name was revoked now; `audit` is stored only then.
     async fn revoke_service_token(
         &self,
         name: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
 

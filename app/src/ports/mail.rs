@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Customer, CustomerId, ServiceKind, StaffId, StorageError};
+use super::{AuditEntry, Customer, CustomerId, ServiceKind, StaffId, StorageError};
 use crate::domain::{EmailAddress, InvalidInput, Language};
 
 /// The kinds of mail the portal may send: its own communications (incidents, new services, terms changes) and
@@ -203,6 +203,7 @@ pub trait MailStore: Send + Sync {
         &self,
         incident: &NewIncident,
         notice: &RenderedNotice,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<(i64, u64), StorageError>;
 
@@ -219,6 +220,7 @@ pub trait MailStore: Send + Sync {
         &self,
         notice: &RenderedNotice,
         created_by: Option<StaffId>,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<u64, StorageError>;
 }

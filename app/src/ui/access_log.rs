@@ -456,6 +456,27 @@ fn what(locale: Locale, entry: &LogEntryView) -> String {
         AuditEvent::DataRequestAnswered => {
             td_string!(locale, log.access_log.what.data_request_answered).to_owned()
         }
+        AuditEvent::TermsChangeNoticeQueued => {
+            td_string!(locale, log.access_log.what.terms_change_notice_queued).to_owned()
+        }
+        AuditEvent::IncidentDeclared => {
+            td_string!(locale, log.access_log.what.incident_declared).to_owned()
+        }
+        AuditEvent::NewServiceAnnounced => {
+            td_string!(locale, log.access_log.what.new_service_announced).to_owned()
+        }
+        AuditEvent::AuditLogRead => {
+            td_string!(locale, log.access_log.what.audit_log_read).to_owned()
+        }
+        AuditEvent::OverdueDestructionsViewed => {
+            td_string!(locale, log.access_log.what.overdue_destructions_viewed).to_owned()
+        }
+        AuditEvent::ServiceTokenIssued => {
+            td_string!(locale, log.access_log.what.service_token_issued).to_owned()
+        }
+        AuditEvent::ServiceTokenRevoked => {
+            td_string!(locale, log.access_log.what.service_token_revoked).to_owned()
+        }
         AuditEvent::Account(kind) => account_event(locale, kind).to_owned(),
     }
 }

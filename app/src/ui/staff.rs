@@ -33,6 +33,8 @@ pub fn StaffPage() -> impl IntoView {
                     .map(|me| {
                         let operational = is_operational(&me.roles);
                         let privacy_officer = me.roles.contains(&Role::PrivacyOfficer);
+                        // Backup metadata is not for support (charter §6), and each look at it is on record.
+                        let oversees_backups = privacy_officer || me.roles.contains(&Role::Sysadmin);
                         let locale = current_locale();
                         view! {
                             <p>{t!(i18n, staff.area.signed_in, name = me.display_name, <strong> = <strong/>)}</p>
@@ -69,11 +71,11 @@ pub fn StaffPage() -> impl IntoView {
                                         </nav>
                                     }
                                 })}
+                            {oversees_backups.then(|| view! { <crate::ui::backups::OverdueDestructions/> })}
                         }
                     })
             }}
         </Suspense>
-        <crate::ui::backups::OverdueDestructions/>
         <p><A href="/security">{t!(i18n, staff.area.account_security)}</A></p>
     }
 }

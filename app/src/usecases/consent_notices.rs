@@ -1,9 +1,10 @@
 //! What the customer is told when someone asks for access to their data. The portal's form and the integration API
-//! both open requests; the notice is built here once so that neither can open one silently.
+//! both open requests; the notice is built here once so that neither can open one silently. The staff member who
+//! asked is told in turn of the answer, or of the expiry.
 
-use crate::domain::consent::ConsentRequest;
+use crate::domain::consent::{ConsentRequest, ConsentRequestId, ResourceId};
 use crate::domain::Language;
-use crate::ports::{Customer, MailKind, OutgoingMail};
+use crate::ports::{Customer, MailKind, OutgoingMail, StaffMember};
 
 /// The consent request notice, in the customer's language, pointing to where they answer.
 pub fn request_notice(
@@ -42,5 +43,56 @@ pub fn request_notice(
         language,
         subject,
         body_text,
+    }
+}
+
+/// What became of a request, as its requester is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Approved,
+    Denied,
+    Expired,
+}
+
+/// The notice to the staff member who asked: the customer answered, or the window closed unanswered. Staff read
+/// French and English, so it carries both; it names no reason the customer gave (their queue shows it).
+pub fn requester_notice(
+    requester: &StaffMember,
+    request: ConsentRequestId,
+    resource: &ResourceId,
+    answer: Answer,
+    portal_origin: &str,
+) -> OutgoingMail {
+    let (sujet, subject, fait, done) = match answer {
+        Answer::Approved => (
+            "accordée",
+            "approved",
+            "Le client a accepté votre demande",
+            "The customer approved your request",
+        ),
+        Answer::Denied => (
+            "refusée",
+            "denied",
+            "Le client a refusé votre demande",
+            "The customer denied your request",
+        ),
+        Answer::Expired => (
+            "expirée",
+            "expired",
+            "Votre demande est restée sans réponse et a expiré",
+            "Your request went unanswered and expired",
+        ),
+    };
+    let link = format!("{portal_origin}/staff/consents");
+    OutgoingMail {
+        kind: MailKind::Consent,
+        to: requester.email.clone(),
+        customer: None,
+        language: Language::Fr,
+        subject: format!("Demande {request} {sujet} / Request {request} {subject}"),
+        body_text: format!(
+            "{fait} d’accès à {resource} (demande {request}).\nVotre file : {link}\n\n\
+             {done} for access to {resource} (request {request}).\nYour queue: {link}\n"
+        ),
     }
 }

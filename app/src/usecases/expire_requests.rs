@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::consent_notices::{requester_notice, Answer};
 use crate::domain::consent::TransitionError;
 use crate::domain::AuditEvent;
 use crate::ports::{
@@ -15,8 +16,10 @@ pub const EXPIRY_BATCH: u32 = 200;
 
 /// Records every request whose answer window closed by `now`; returns how many this call recorded. A request
 /// another instance recorded first is skipped.
+/// The requester of each is told, by a notice queued with the record.
 pub async fn expire_requests(
     store: &dyn Storage,
+    portal_origin: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, StorageError> {
     let mut recorded = 0;
@@ -30,8 +33,26 @@ pub async fn expire_requests(
                 continue;
             }
         };
+        let notice = store
+            .staff_member(record.requested_by)
+            .await?
+            .map(|requester| {
+                requester_notice(
+                    &requester,
+                    record.id,
+                    &record.request.scope().resource(),
+                    Answer::Expired,
+                    portal_origin,
+                )
+            });
         match store
-            .settle_request(record.id, &expired, None, &expiry_entry(&record, now))
+            .settle_request(
+                record.id,
+                &expired,
+                None,
+                &expiry_entry(&record, now),
+                notice.as_ref(),
+            )
             .await
         {
             Ok(_) => recorded += 1,

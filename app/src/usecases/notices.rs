@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::InvalidInput;
+use crate::domain::{AuditEvent, InvalidInput, Role};
 use crate::ports::{
-    Affected, LocalizedMail, MailKind, NewIncident, RenderedNotice, ServiceKind, StaffId, Storage,
-    StorageError,
+    Actor, Affected, AuditBasis, AuditEntry, LocalizedMail, MailKind, NewIncident, RenderedNotice,
+    ServiceKind, StaffId, Storage, StorageError,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -333,6 +333,7 @@ pub async fn declare_incident(
     incident: IncidentText,
     affected: Affected,
     declared_by: StaffId,
+    roles: &[Role],
     portal_origin: &str,
     now: DateTime<Utc>,
 ) -> Result<(i64, u64), NoticeError> {
@@ -342,6 +343,21 @@ pub async fn declare_incident(
         }
     }
     let notice = render_incident(&incident, portal_origin);
+    let services = incident
+        .services
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let audit = notice_entry(
+        now,
+        AuditEvent::IncidentDeclared,
+        staff_actor(declared_by, roles),
+        crate::log_detail!(
+            "incident {title}, services {services}",
+            title = incident.title
+        ),
+    );
     let new = NewIncident {
         title: incident.title,
         what_happened: incident.what_happened,
@@ -350,7 +366,7 @@ pub async fn declare_incident(
         affected,
         declared_by,
     };
-    Ok(store.declare_incident(&new, &notice, now).await?)
+    Ok(store.declare_incident(&new, &notice, &audit, now).await?)
 }
 
 /// Announces a new service to every customer who did not turn these announcements off; returns how many.
@@ -359,14 +375,21 @@ pub async fn announce_new_service(
     title: &str,
     description: &str,
     announced_by: StaffId,
+    roles: &[Role],
     portal_origin: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, NoticeError> {
     let title = header_line("title", title, 120)?;
     let description = body_text("description", description, 4000)?;
     let notice = render_new_service(&title, &description, portal_origin);
+    let audit = notice_entry(
+        now,
+        AuditEvent::NewServiceAnnounced,
+        staff_actor(announced_by, roles),
+        crate::log_detail!("new service {title}"),
+    );
     Ok(store
-        .queue_notice_to_all(&notice, Some(announced_by), now)
+        .queue_notice_to_all(&notice, Some(announced_by), &audit, now)
         .await?)
 }
 
@@ -386,7 +409,27 @@ pub async fn enqueue_terms_change_notice(
     let version_label = header_line("version_label", version_label, 40)?;
     let summary = body_text("summary", summary, 4000)?;
     let notice = render_terms_change(&version_label, &summary, portal_origin);
-    Ok(store.queue_notice_to_all(&notice, None, now).await?)
+    let audit = notice_entry(
+        now,
+        AuditEvent::TermsChangeNoticeQueued,
+        Actor::System,
+        crate::log_detail!("charter version {version}", version = version_label),
+    );
+    Ok(store
+        .queue_notice_to_all(&notice, None, &audit, now)
+        .await?)
+}
+
+fn staff_actor(staff: StaffId, roles: &[Role]) -> Actor {
+    Actor::Staff {
+        id: staff,
+        roles: roles.to_vec(),
+    }
+}
+
+/// A notice concerns many customers at once: its entry names none of them (each sees the notice itself).
+fn notice_entry(at: DateTime<Utc>, event: AuditEvent, actor: Actor, detail: String) -> AuditEntry {
+    AuditEntry::in_portal(at, event, actor, None, AuditBasis::StaffRole, detail)
 }
 
 #[cfg(test)]

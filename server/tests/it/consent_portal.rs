@@ -16,10 +16,10 @@ use crate::support::auth::{
     Reply, CUSTOMER, OTHER_CUSTOMER, PRIVACY_OFFICER, SUPPORT, SUPPORT_AND_SYSADMIN, SYSADMIN,
 };
 use crate::support::{Backend, TestApp};
-use app::api::{ConsentQueue, GrantSource, MyConsents, OneGrant};
+use app::api::{ConsentQueue, GrantSource, GrantUsers, MyConsents, OneGrant};
 use app::domain::consent::{
     decide, Action, Basis, Decision, DenyRule, EndReason, GrantView, RequestStateKind, Resource,
-    ResourceId,
+    ResourceId, Teams,
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress, Role};
 use app::ports::{ConsentStore, CustomerId, Storage};
@@ -155,6 +155,15 @@ async fn consent_mails(app: &TestApp) -> Vec<(String, String, String)> {
             sqlx::query_as(sql).fetch_all(pool).await.unwrap()
         }
     }
+}
+
+/// The consent mails to `recipient`, oldest first, as (recipient, subject, body).
+async fn consent_mails_to(app: &TestApp, recipient: &str) -> Vec<(String, String, String)> {
+    consent_mails(app)
+        .await
+        .into_iter()
+        .filter(|(to, _, _)| to == recipient)
+        .collect()
 }
 
 /// Posts a form to a server function as a browser without JavaScript does: it expects a page, and comes from one.

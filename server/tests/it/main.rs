@@ -7,6 +7,7 @@ mod support;
 mod api_access;
 mod api_errors;
 mod audit_chain;
+mod audit_coverage;
 mod audit_views;
 mod auth_enrolment;
 mod auth_expiry;

@@ -55,6 +55,8 @@ macro_rules! api_routes {
     ($($method:ident $path:literal => $handler:path,)*) => {
         /// Every route the API serves, as (method, path under `/api/v1`).
         pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+        /// Every route's handler, as (method, `module::function`), for the test that checks each writes its audit.
+        pub const HANDLERS: &[(&str, &str)] = &[$((stringify!($method), stringify!($handler))),*];
 
         fn routes() -> Router<ApiState> {
             Router::new()$(.route($path, $method($handler)))*

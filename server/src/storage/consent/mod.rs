@@ -102,8 +102,10 @@ impl ConsentStore for SqlStore {
         next: &ConsentRequest,
         grant: Option<&GrantTerms>,
         audit: &AuditEntry,
+        notice: Option<&OutgoingMail>,
     ) -> Result<Option<GrantId>, SettleError> {
-        self.settle_request_impl(id, next, grant, audit).await
+        self.settle_request_impl(id, next, grant, audit, notice)
+            .await
     }
 
     async fn create_grant(
@@ -174,18 +176,20 @@ impl ConsentStore for SqlStore {
         name: &str,
         token_hash: &[u8],
         scopes: &[String],
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<(), StorageError> {
-        self.create_service_token_impl(name, token_hash, scopes, now)
+        self.create_service_token_impl(name, token_hash, scopes, audit, now)
             .await
     }
 
     async fn revoke_service_token(
         &self,
         name: &str,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
-        self.revoke_service_token_impl(name, now).await
+        self.revoke_service_token_impl(name, audit, now).await
     }
 
     async fn service_token(&self, token_hash: &[u8]) -> Result<Option<ServiceToken>, StorageError> {

@@ -125,6 +125,7 @@ impl SqlStore {
         next: &ConsentRequest,
         grant: Option<&GrantTerms>,
         audit: &AuditEntry,
+        notice: Option<&OutgoingMail>,
     ) -> Result<Option<GrantId>, SettleError> {
         let approved = next.recorded_state().kind() == RequestStateKind::Approved;
         if next.recorded_state().kind() == RequestStateKind::Pending || approved != grant.is_some()
@@ -156,6 +157,9 @@ impl SqlStore {
                 Some(terms) => Some(GrantId(insert_grant!(&mut *tx, customer, terms, Some(id.0), None::<i64>))),
                 None => None,
             };
+            if let Some(notice) = notice {
+                insert_mail!(&mut *tx, notice, audit.at);
+            }
             let basis = grant_id.map_or(audit.basis, AuditBasis::Grant);
             append_audit!(tx, [AuditValues::with_basis(audit, basis)]);
             grant_id

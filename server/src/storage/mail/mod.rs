@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 
 use super::{map_error, on_pool, SqlStore};
 use app::ports::{
-    CustomerId, IncidentRecord, LedgerEntry, MailKind, MailPreferences, MailStatus, MailStore,
-    NewIncident, RenderedNotice, ServiceKind, StaffId, StorageError,
+    AuditEntry, CustomerId, IncidentRecord, LedgerEntry, MailKind, MailPreferences, MailStatus,
+    MailStore, NewIncident, RenderedNotice, ServiceKind, StaffId, StorageError,
 };
 
 #[derive(sqlx::FromRow)]
@@ -160,9 +160,11 @@ impl MailStore for SqlStore {
         &self,
         incident: &NewIncident,
         notice: &RenderedNotice,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<(i64, u64), StorageError> {
-        self.declare_incident_impl(incident, notice, now).await
+        self.declare_incident_impl(incident, notice, audit, now)
+            .await
     }
 
     async fn incidents(&self) -> Result<Vec<IncidentRecord>, StorageError> {
@@ -194,8 +196,10 @@ impl MailStore for SqlStore {
         &self,
         notice: &RenderedNotice,
         created_by: Option<StaffId>,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<u64, StorageError> {
-        self.queue_notice_to_all_impl(notice, created_by, now).await
+        self.queue_notice_to_all_impl(notice, created_by, audit, now)
+            .await
     }
 }

@@ -4,9 +4,12 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::storage::audit::{append_audit, AuditValues};
 use crate::storage::{in_write_tx, SqlStore};
 use app::domain::InvalidInput;
-use app::ports::{Affected, MailKind, NewIncident, RenderedNotice, StaffId, StorageError};
+use app::ports::{
+    Affected, AuditEntry, MailKind, NewIncident, RenderedNotice, StaffId, StorageError,
+};
 
 /// Inserts the notice through `$executor` and evaluates to its id; its recipient count is set once known.
 macro_rules! insert_notice {
@@ -74,6 +77,7 @@ impl SqlStore {
         &self,
         incident: &NewIncident,
         notice: &RenderedNotice,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<(i64, u64), StorageError> {
         if notice.kind != MailKind::Incident {
@@ -143,6 +147,7 @@ impl SqlStore {
                 now
             );
             set_recipients!(&mut *tx, notice_id, queued);
+            append_audit!(tx, [AuditValues::of(audit)]);
             (incident_id, queued)
         }))
     }
@@ -151,6 +156,7 @@ impl SqlStore {
         &self,
         notice: &RenderedNotice,
         created_by: Option<StaffId>,
+        audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<u64, StorageError> {
         if !matches!(notice.kind, MailKind::NewService | MailKind::TermsChange) {
@@ -174,6 +180,7 @@ impl SqlStore {
                 now
             );
             set_recipients!(&mut *tx, notice_id, queued);
+            append_audit!(tx, [AuditValues::of(audit)]);
             queued
         }))
     }

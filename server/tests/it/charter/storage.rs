@@ -296,6 +296,7 @@ async fn a_grant_records_the_version_in_force_when_it_was_given(backend: Backend
                 AuditEvent::RequestApproved,
                 start_of_day(effective) + Duration::minutes(2),
             ),
+            None,
         )
         .await
         .unwrap()

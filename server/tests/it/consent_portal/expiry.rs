@@ -56,6 +56,7 @@ async fn an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_j
             tokio::spawn(server::consent_expiry::run(
                 store,
                 clock,
+                Arc::from(app.base.as_str()),
                 every,
                 stopped.clone(),
             ))
@@ -83,12 +84,22 @@ async fn an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_j
         "one entry per request, whichever job recorded it"
     );
     assert_eq!(
-        app::usecases::expire_requests(&app.store, clock.now())
+        app::usecases::expire_requests(&app.store, &app.base, clock.now())
             .await
             .unwrap(),
         0,
         "nothing left to record"
     );
+    let told = consent_mails_to(&app, SUPPORT).await;
+    assert_eq!(told.len(), 2, "the requester is told once of each expiry");
+    for id in &requests {
+        assert!(
+            told.iter().any(|(_, subject, body)| subject
+                .contains(&format!("Request {id} expired"))
+                && body.contains("/staff/consents")),
+            "{told:?}"
+        );
+    }
     let customer = sign_in_customer(&app, CUSTOMER).await;
     let consents = my_consents(&customer).await;
     assert!(consents.pending.is_empty());

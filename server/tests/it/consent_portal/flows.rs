@@ -299,6 +299,13 @@ async fn a_customer_denies_with_a_reason(backend: Backend) {
         audit_events(&app, JEANNE).await,
         vec![AuditEvent::RequestOpened, AuditEvent::RequestDenied]
     );
+    let told = consent_mails_to(&app, SYSADMIN).await;
+    assert_eq!(told.len(), 1, "the requester is told, once: {told:?}");
+    assert!(told[0].1.contains(&format!("Request {request} denied")));
+    assert!(
+        !told[0].2.contains("Pas maintenant"),
+        "the customer's reason stays in the portal"
+    );
 }
 
 async fn only_the_requester_withdraws(backend: Backend) {

@@ -141,6 +141,10 @@ async fn oral_consent_sends_a_receipt_that_revokes_in_one_click(backend: Backend
         body.contains("CALL-2026-0412") && body.contains("Camille Rey"),
         "{body}"
     );
+    assert!(
+        body.contains("Camille Rey, et à personne d’autre"),
+        "the receipt says who may use the consent: {body}"
+    );
 
     let consents = my_consents(&customer).await;
     assert_eq!(consents.active[0].source, GrantSource::Oral);
@@ -213,7 +217,105 @@ async fn oral_consent_sends_a_receipt_that_revokes_in_one_click(backend: Backend
     );
 }
 
+/// What the integration API answers `staff` about reading Jeanne's backup space.
+async fn api_decision(app: &TestApp, token: &str, staff: &str) -> serde_json::Value {
+    let reply = app
+        .client
+        .post(app.url("/api/v1/access-checks"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "staff": staff, "customer": JEANNE, "resource": JEANNE_BACKUP, "action": "read"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    reply.json().await.unwrap()
+}
+
+async fn a_grant_for_one_agent_is_refused_to_a_colleague_until_the_customer_opens_it_to_the_team(
+    backend: Backend,
+) {
+    let Some(app) = seeded_app(backend).await else {
+        return;
+    };
+    let token = server::tokens::create_service_token(
+        &app.store,
+        "backup-gateway",
+        &[server::tokens::Scope::AccessChecks],
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let camille = sign_in_staff(&app, SUPPORT, Utc::now()).await;
+    let customer = sign_in_customer(&app, CUSTOMER).await;
+
+    let request = request_id(&camille, JEANNE, JEANNE_BACKUP, "").await;
+    let approved = customer
+        .call("approve-request", &[("request", &request)])
+        .await;
+    ok(&approved, "approve-request");
+    let for_camille = api_decision(&app, &token, SUPPORT).await;
+    assert_eq!(for_camille["decision"], "allow", "{for_camille}");
+    assert_eq!(for_camille["usable_by"], "named-staff-member");
+    // Samuel Dubois is in the support team too, but the customer answered Camille Rey.
+    assert_eq!(
+        api_decision(&app, &token, SUPPORT_AND_SYSADMIN).await,
+        serde_json::json!({"decision": "deny", "basis": "grant-for-someone-else"})
+    );
+    assert_eq!(
+        decision(&app, SUPPORT_AND_SYSADMIN, JEANNE_BACKUP).await,
+        Decision::Deny {
+            rule: DenyRule::GrantForSomeoneElse
+        }
+    );
+    let consents = my_consents(&customer).await;
+    assert_eq!(consents.active.len(), 1);
+    assert!(
+        matches!(&consents.active[0].usable_by, GrantUsers::StaffMember(who) if who.name == "Camille Rey"),
+        "{:?}",
+        consents.active[0].usable_by
+    );
+    let page = customer.get("/account/consents").await;
+    ok(&page, "the consents page");
+    assert!(page.body.contains("class=\"usable-by\""), "{}", page.body);
+
+    let request = request_id(&camille, JEANNE, JEANNE_BACKUP, "").await;
+    let widened = customer
+        .call(
+            "approve-request",
+            &[("request", &request), ("usable_by", "support")],
+        )
+        .await;
+    ok(&widened, "approve-request for the support team");
+    let for_samuel = api_decision(&app, &token, SUPPORT_AND_SYSADMIN).await;
+    assert_eq!(for_samuel["decision"], "allow", "{for_samuel}");
+    assert_eq!(for_samuel["usable_by"], "support");
+    assert!(decision(&app, SUPPORT_AND_SYSADMIN, JEANNE_BACKUP)
+        .await
+        .is_allowed());
+    assert_eq!(
+        api_decision(&app, &token, SYSADMIN).await["basis"],
+        "grant-for-someone-else",
+        "opened to support, not to the system administrators"
+    );
+    let consents = my_consents(&customer).await;
+    assert!(consents
+        .active
+        .iter()
+        .any(|grant| grant.usable_by == GrantUsers::Teams(Teams::Support)));
+
+    let refusals = count(
+        &app.store,
+        "SELECT COUNT(*) FROM audit_log WHERE event_code = 3000 AND outcome = 'denied' \
+         AND basis_rule = 'grant-for-someone-else'",
+    )
+    .await;
+    assert_eq!(refusals, 2, "each refusal is on record with its rule");
+}
+
 on_both_backends!(
     a_customer_grants_and_revokes_on_their_own,
+    a_grant_for_one_agent_is_refused_to_a_colleague_until_the_customer_opens_it_to_the_team,
     oral_consent_sends_a_receipt_that_revokes_in_one_click,
 );

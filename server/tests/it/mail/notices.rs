@@ -2,7 +2,7 @@
 //! notice, and what each customer's ledger then shows.
 
 use super::MailDb;
-use crate::support::auth::refused;
+use crate::support::auth::{count, refused};
 use crate::support::Backend;
 use app::domain::{EmailAddress, Role};
 use app::ports::{AccountStore, NewStaff};
@@ -59,6 +59,7 @@ async fn new_service_skips_those_who_turned_it_off_and_terms_reach_everyone(back
         "Object storage",
         "S3 in Geneva",
         dpo,
+        &[Role::PrivacyOfficer],
         ORIGIN,
         now,
     )
@@ -69,6 +70,24 @@ async fn new_service_skips_those_who_turned_it_off_and_terms_reach_everyone(back
         .await
         .unwrap();
     assert_eq!(terms, 3, "a terms-change notice cannot be turned off");
+    let announced_by_the_officer = format!(
+        "SELECT COUNT(*) FROM audit_log WHERE event_code = 6201 AND actor_staff_id = {}",
+        dpo.0
+    );
+    assert_eq!(
+        count(&db.store, &announced_by_the_officer).await,
+        1,
+        "the announcement is on record"
+    );
+    assert_eq!(
+        count(
+            &db.store,
+            "SELECT COUNT(*) FROM audit_log WHERE event_code = 6002 AND actor_kind = 'system'"
+        )
+        .await,
+        1,
+        "the terms-change notice is on record"
+    );
 
     let kinds = |ledger: Vec<app::ports::LedgerEntry>| -> Vec<MailKind> {
         ledger.into_iter().map(|entry| entry.kind).collect()
@@ -130,6 +149,7 @@ async fn an_incident_reaches_the_customers_of_a_service_or_of_a_list(backend: Ba
         text.clone(),
         Affected::ByService(vec![ServiceKind::BackupSpace]),
         dpo,
+        &[Role::PrivacyOfficer],
         ORIGIN,
         now,
     )
@@ -152,12 +172,27 @@ async fn an_incident_reaches_the_customers_of_a_service_or_of_a_list(backend: Ba
         text,
         Affected::Customers(vec![customers[0], customers[0], customers[2]]),
         dpo,
+        &[Role::PrivacyOfficer],
         ORIGIN,
         now,
     )
     .await
     .unwrap();
     assert_eq!(listed, 2, "a customer named twice is told once");
+    let store = &db.store;
+    let on_record = move |code: i32| {
+        let sql = format!(
+            "SELECT COUNT(*) FROM audit_log WHERE event_code = {code} AND actor_staff_id = {}",
+            dpo.0
+        );
+        async move { crate::support::auth::count(store, &sql).await }
+    };
+    assert_eq!(
+        on_record(6200).await,
+        2,
+        "each incident declared is on record"
+    );
+
     let all = db.store.incidents().await.unwrap();
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].customers, 2);

@@ -158,8 +158,11 @@ async fn service_tokens_are_found_by_hash_revoked_once_and_never_renamed(backend
     };
     let scopes = vec!["access-checks".to_owned(), "access-events".to_owned()];
     let (first, second) = ([1_u8; 32], [2_u8; 32]);
+    let issued = f.by_support(AuditEvent::ServiceTokenIssued, t(0));
+    let revoked = f.by_support(AuditEvent::ServiceTokenRevoked, t(5));
+    let before = f.audit_count().await;
     f.store
-        .create_service_token("backup-server", &first, &scopes, t(0))
+        .create_service_token("backup-server", &first, &scopes, &issued, t(0))
         .await
         .unwrap();
     let expected = ServiceToken {
@@ -173,30 +176,45 @@ async fn service_tokens_are_found_by_hash_revoked_once_and_never_renamed(backend
         Some(expected.clone())
     );
     assert_eq!(f.store.service_token(&second).await.unwrap(), None);
+    assert_eq!(f.audit_count().await, before + 1, "issuing is on record");
 
     for (name, hash) in [("backup-server", &second), ("mail-platform", &first)] {
         let duplicate = f
             .store
-            .create_service_token(name, hash, &scopes, t(1))
+            .create_service_token(name, hash, &scopes, &issued, t(1))
             .await;
         assert!(
             matches!(duplicate, Err(StorageError::Conflict(_))),
             "{name}: {duplicate:?}"
         );
     }
+    assert_eq!(
+        f.audit_count().await,
+        before + 1,
+        "a refused name leaves no entry"
+    );
     assert!(f
         .store
-        .revoke_service_token("backup-server", t(5))
+        .revoke_service_token("backup-server", &revoked, t(5))
         .await
         .unwrap());
     assert!(
         !f.store
-            .revoke_service_token("backup-server", t(6))
+            .revoke_service_token("backup-server", &revoked, t(6))
             .await
             .unwrap(),
         "revoked once"
     );
-    assert!(!f.store.revoke_service_token("unknown", t(6)).await.unwrap());
+    assert!(!f
+        .store
+        .revoke_service_token("unknown", &revoked, t(6))
+        .await
+        .unwrap());
+    assert_eq!(
+        f.audit_count().await,
+        before + 2,
+        "one revocation, one entry: nothing for a token already revoked or unknown"
+    );
     assert_eq!(
         f.store.service_token(&first).await.unwrap(),
         Some(ServiceToken {
@@ -206,7 +224,7 @@ async fn service_tokens_are_found_by_hash_revoked_once_and_never_renamed(backend
     );
     let reused = f
         .store
-        .create_service_token("backup-server", &second, &scopes, t(7))
+        .create_service_token("backup-server", &second, &scopes, &issued, t(7))
         .await;
     assert!(
         matches!(reused, Err(StorageError::Conflict(_))),
@@ -217,6 +235,7 @@ async fn service_tokens_are_found_by_hash_revoked_once_and_never_renamed(backend
             "mail-platform",
             &second,
             &["mailbox-stats".to_owned()],
+            &issued,
             t(7),
         )
         .await

@@ -33,7 +33,7 @@ async fn of_two_answers_racing_exactly_one_wins(backend: Backend) {
             let approval = approval.clone();
             async move {
                 store
-                    .settle_request(id, &approval.request, Some(&approval.grant), &entry)
+                    .settle_request(id, &approval.request, Some(&approval.grant), &entry, None)
                     .await
             }
         });
@@ -43,7 +43,7 @@ async fn of_two_answers_racing_exactly_one_wins(backend: Backend) {
                 f.by_customer(AuditEvent::RequestDenied, t(round + 1)),
             );
             let denied = denied.clone();
-            async move { store.settle_request(id, &denied, None, &entry).await }
+            async move { store.settle_request(id, &denied, None, &entry, None).await }
         });
         let (approved, refused) = (approve.await.unwrap(), deny.await.unwrap());
 

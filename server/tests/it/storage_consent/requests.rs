@@ -138,7 +138,7 @@ async fn requests_read_back_exactly_in_every_state(backend: Backend) {
     ] {
         let settled = f
             .store
-            .settle_request(id, next, None, &f.by_support(event, t(7)))
+            .settle_request(id, next, None, &f.by_support(event, t(7)), None)
             .await
             .unwrap();
         assert_eq!(settled, None);
@@ -203,6 +203,7 @@ async fn an_approval_stores_its_grant_and_the_audit_names_it(backend: Backend) {
             &approval.request,
             Some(&approval.grant),
             &f.by_customer(AuditEvent::RequestApproved, t(2)),
+            None,
         )
         .await
         .unwrap()
@@ -252,6 +253,7 @@ async fn a_request_no_longer_pending_is_not_settled_and_nothing_is_written(backe
             &withdrawn,
             None,
             &f.by_support(AuditEvent::RequestWithdrawn, t(2)),
+            None,
         )
         .await
         .unwrap();
@@ -270,6 +272,7 @@ async fn a_request_no_longer_pending_is_not_settled_and_nothing_is_written(backe
             &approval.request,
             Some(&approval.grant),
             &f.by_customer(AuditEvent::RequestApproved, t(3)),
+            None,
         )
         .await;
     assert!(
@@ -283,6 +286,7 @@ async fn a_request_no_longer_pending_is_not_settled_and_nothing_is_written(backe
             &withdrawn,
             None,
             &f.by_support(AuditEvent::RequestWithdrawn, t(3)),
+            None,
         )
         .await;
     assert!(
