@@ -252,6 +252,22 @@ pub trait ConsentStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<RequestRecord>, StorageError>;
 
+    /// Grants that ended by `now` (limit, revocation, or for a mailbox its case resolved) and whose customer was not
+    /// yet told, at most `limit`, oldest first: the grant-ending job's work. Why each ended is the domain's to say.
+    async fn grants_ended_untold(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<GrantRecord>, StorageError>;
+
+    /// Queues `notice` and marks the grant's end as told, once: false (queuing nothing) when it already was.
+    async fn tell_grant_end(
+        &self,
+        grant: GrantId,
+        notice: &OutgoingMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
     /// Stores `next` (the request after a domain transition) only if the stored request is still pending, with the
     /// grant an approval creates and the notice to the requester, queued in the same transaction; returns that
     /// grant's id. Two answers racing: exactly one wins, and only its notice is queued.

@@ -2,7 +2,9 @@
 //! both open requests; the notice is built here once so that neither can open one silently. The staff member who
 //! asked is told in turn of the answer, or of the expiry.
 
-use crate::domain::consent::{ConsentRequest, ConsentRequestId, ResourceId};
+use crate::domain::consent::{
+    ConsentRequest, ConsentRequestId, EndReason, Grant, GrantEnd, ResourceId,
+};
 use crate::domain::Language;
 use crate::ports::{Customer, MailKind, OutgoingMail, StaffMember};
 
@@ -95,4 +97,52 @@ pub fn requester_notice(
              {done} for access to {resource} (request {request}).\nYour queue: {link}\n"
         ),
     }
+}
+
+/// The "grant ended" mail to the customer: which access ended, when, and why, in their language.
+pub fn grant_ended_notice(
+    customer: &Customer,
+    grant: &Grant,
+    end: GrantEnd,
+    portal_origin: &str,
+) -> OutgoingMail {
+    let resource = grant.terms().scope().resource();
+    let actions = grant.terms().actions();
+    let id = grant.id();
+    let at = end.at.format("%d.%m.%Y %H:%M UTC");
+    let link = format!("{portal_origin}/account/consents");
+    let language = customer.details.language;
+    let text = match language {
+        Language::Fr => {
+            let why = match end.reason {
+                EndReason::TimeLimit => "la durée que vous aviez accordée est écoulée",
+                EndReason::CaseResolved => {
+                    "le cas de support pour lequel vous l’aviez donné est résolu"
+                }
+                EndReason::Revoked => "vous l’avez retiré",
+            };
+            (
+                "Un accès à vos données a pris fin".to_owned(),
+                format!(
+                    "Bonjour,\n\nL’accès que vous aviez donné à {resource} ({actions}, accord {id}) a pris fin le \
+                     {at} : {why}.\nPlus personne de notre équipe ne peut s’en servir.\n\nVos accords : {link}\n"
+                ),
+            )
+        }
+        Language::En => {
+            let why = match end.reason {
+                EndReason::TimeLimit => "the time you allowed has run out",
+                EndReason::CaseResolved => "the support case you gave it for is resolved",
+                EndReason::Revoked => "you revoked it",
+            };
+            (
+                "An access to your data has ended".to_owned(),
+                format!(
+                    "Hello,\n\nThe access you gave to {resource} ({actions}, consent {id}) ended on {at}: {why}.\n\
+                     Nobody in our team can use it any more.\n\nYour consents: {link}\n"
+                ),
+            )
+        }
+    };
+    OutgoingMail::to_customer(MailKind::Consent, customer, text)
 }

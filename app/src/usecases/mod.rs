@@ -5,6 +5,7 @@ pub mod access_check;
 pub mod charter;
 pub mod consent_notices;
 pub mod expire_requests;
+pub mod grant_endings;
 pub mod notices;
 pub mod report_access;
 
@@ -12,4 +13,5 @@ pub use access_check::{
     check_access, AccessCheckError, AccessQuery, AuditSink, Directory, StoreAudit, StoreDirectory,
 };
 pub use expire_requests::{expire_requests, EXPIRY_BATCH};
+pub use grant_endings::{tell_ended_grants, ENDINGS_BATCH};
 pub use report_access::{report_access, EventId, ReportError, ReportOutcome, ReportedAccess};

@@ -3,9 +3,11 @@
 //! follows what happened in the portal.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod endings;
 mod expiry;
 mod flows;
 mod grants;
+mod jobs;
 mod refusals;
 
 use chrono::{Duration, Utc};

@@ -6,7 +6,9 @@ use super::rows::{select_grants, GrantRow};
 use crate::storage::audit::{append_audit, AuditValues};
 use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
 use app::domain::consent::{GrantId, GrantTerms, ResourceId};
-use app::ports::{AuditBasis, AuditEntry, CustomerId, GrantRecord, Receipt, StaffId, StorageError};
+use app::ports::{
+    AuditBasis, AuditEntry, CustomerId, GrantRecord, OutgoingMail, Receipt, StaffId, StorageError,
+};
 
 /// Inserts a grant through `$executor` and evaluates to its id; `$request` and `$recorded_by` are the raw ids of
 /// the approved request and of the staff member who recorded an oral consent.
@@ -76,6 +78,47 @@ impl SqlStore {
         })
         .map_err(map_error)?;
         row.map(GrantRecord::try_from).transpose()
+    }
+
+    pub(super) async fn grants_ended_untold_impl(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        let rows: Vec<GrantRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_grants!(
+                "WHERE g.end_notified_at IS NULL AND (g.limit_at <= $1 OR g.revoked_at IS NOT NULL \
+                 OR (c.resolved_at IS NOT NULL AND g.resource LIKE 'mailbox:%')) ORDER BY g.id LIMIT $2"
+            ))
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(GrantRecord::try_from).collect()
+    }
+
+    pub(super) async fn tell_grant_end_impl(
+        &self,
+        grant: GrantId,
+        notice: &OutgoingMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(in_write_tx!(self, tx => {
+            // Compare-and-set: of two instances telling the same end, one queues the mail.
+            let marked = sqlx::query("UPDATE grants SET end_notified_at = $1 WHERE id = $2 AND end_notified_at IS NULL")
+                .bind(now)
+                .bind(grant.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?
+                .rows_affected();
+            if marked == 1 {
+                insert_mail!(&mut *tx, notice, now);
+            }
+            marked == 1
+        }))
     }
 
     pub(super) async fn revoke_grant_impl(

@@ -88,6 +88,23 @@ impl ConsentStore for SqlStore {
         self.requests_by_staff_impl(requested_by, limit).await
     }
 
+    async fn grants_ended_untold(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        self.grants_ended_untold_impl(now, limit).await
+    }
+
+    async fn tell_grant_end(
+        &self,
+        grant: GrantId,
+        notice: &OutgoingMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.tell_grant_end_impl(grant, notice, now).await
+    }
+
     async fn requests_past_their_window(
         &self,
         now: DateTime<Utc>,

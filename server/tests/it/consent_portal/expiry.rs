@@ -1,9 +1,7 @@
 //! A request nobody answers is recorded as expired by the job, once, however many instances run it.
 
-use std::sync::Arc;
-
+use super::jobs::{seeded_app_with_consent_jobs, MoreInstances};
 use super::*;
-use crate::support::spawn_app_with_settings;
 use crate::support::TestClock;
 use app::domain::consent::ConsentRequestId;
 use app::ports::Clock;
@@ -14,16 +12,9 @@ async fn an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_j
     backend: Backend,
 ) {
     let clock = TestClock::new();
-    let Some(app) = spawn_app_with_settings(backend, clock.clone(), |settings| {
-        settings.consent_jobs.consent_expiry_sweep_millis = 20;
-    })
-    .await
-    else {
+    let Some(app) = seeded_app_with_consent_jobs(backend, &clock).await else {
         return;
     };
-    server::seed::seed_demo(&app.store, clock.now())
-        .await
-        .unwrap();
     let support = sign_in_staff(&app, SUPPORT, clock.now()).await;
     let case = open_case(&support, JEANNE, "Webmail très lent").await;
     let requests = [
@@ -46,22 +37,7 @@ async fn an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_j
     }
     assert_eq!(count(&app.store, &expired_entries()).await, 0);
 
-    // Two more instances' jobs on the same database, beside the server's own.
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let instances: Vec<_> = (0..2)
-        .map(|_| {
-            let store: Arc<dyn app::ports::Storage> = Arc::new(app.store.clone());
-            let clock: Arc<dyn Clock> = clock.clone();
-            let every = std::time::Duration::from_millis(5);
-            tokio::spawn(server::consent_expiry::run(
-                store,
-                clock,
-                Arc::from(app.base.as_str()),
-                every,
-                stopped.clone(),
-            ))
-        })
-        .collect();
+    let more = MoreInstances::start(&app, &clock);
     clock.advance(Duration::seconds(1));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     for id in &requests {
@@ -74,10 +50,7 @@ async fn an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_j
         }
     }
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    stop.send(true).unwrap();
-    for instance in instances {
-        instance.await.unwrap();
-    }
+    more.stop().await;
     assert_eq!(
         count(&app.store, &expired_entries()).await,
         2,

@@ -103,7 +103,12 @@ impl TestDb {
     }
 
     pub fn settings(&self) -> Settings {
-        Settings::for_data_dir(self.data_dir.path().to_path_buf(), Some(self.url.clone()))
+        let mut settings =
+            Settings::for_data_dir(self.data_dir.path().to_path_buf(), Some(self.url.clone()));
+        // The consent jobs mail and record on their own schedule; a test that counts mails or entries would see
+        // them appear mid-test. Tests of the jobs set their own sweep.
+        settings.consent_jobs.consent_expiry_sweep_millis = 3_600_000;
+        settings
     }
 }
 
