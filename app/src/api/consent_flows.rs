@@ -7,15 +7,15 @@ mod server_side {
     use std::collections::HashMap;
 
     use crate::api::consent_views::{
-        CaseRef, CustomerLabel, GrantSource, GrantSummary, GrantUsers, RequestView, ResourceLabel,
-        StaffLabel,
+        CaseRef, ConsentState, CustomerLabel, GrantSource, GrantSummary, GrantUsers, RequestView,
+        ResourceLabel, StaffLabel,
     };
     use crate::api::context::{fail, forbid, internal, require_staff, AppContext};
     use crate::api::AppError;
     use crate::auth::guard::{AsCustomer, AsStaff};
     use crate::domain::consent::{
         is_operational, Action, ActionSet, GrantDuration, GrantHolder, GrantOrigin, RequestState,
-        ResourceId, ScopeError, SupportCaseId, TransitionError,
+        RequestStateKind, ResourceId, ScopeError, SupportCaseId, TransitionError,
     };
     use crate::domain::{AuditEvent, CustomerNumber, InvalidInput, Language};
     use crate::ports::{
@@ -378,6 +378,38 @@ mod server_side {
                 deny_reason,
                 grant: record.grant,
             })
+        }
+
+        /// Everything of the customer's consents, as `viewer` (staff, or none for the customer) sees it.
+        pub async fn consent_state(
+            &mut self,
+            customer: CustomerId,
+            viewer: Option<StaffId>,
+            now: DateTime<Utc>,
+        ) -> Result<ConsentState, StorageError> {
+            let mut state = ConsentState {
+                pending: Vec::new(),
+                active: Vec::new(),
+                past_requests: Vec::new(),
+                ended: Vec::new(),
+            };
+            for record in &self.store.requests_of_customer(customer).await? {
+                let view = self.request(record, viewer, now).await?;
+                if view.state == RequestStateKind::Pending {
+                    state.pending.push(view);
+                } else {
+                    state.past_requests.push(view);
+                }
+            }
+            for record in &self.store.grants_of_customer(customer).await? {
+                let view = self.grant(record, now).await?;
+                if view.active {
+                    state.active.push(view);
+                } else {
+                    state.ended.push(view);
+                }
+            }
+            Ok(state)
         }
 
         pub async fn grant(

@@ -115,6 +115,25 @@ pub struct MyConsents {
     pub open_cases: Vec<CaseRef>,
 }
 
+/// One customer's consents as a whole: what waits, what runs, what happened before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentState {
+    pub pending: Vec<RequestView>,
+    pub active: Vec<GrantSummary>,
+    /// Answered, expired and withdrawn requests, newest first.
+    pub past_requests: Vec<RequestView>,
+    pub ended: Vec<GrantSummary>,
+}
+
+/// A customer's consents as support sees them while working on one of the customer's cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerConsents {
+    pub now: DateTime<Utc>,
+    pub case: CaseView,
+    pub case_resolved_at: Option<DateTime<Utc>>,
+    pub state: ConsentState,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentQueue {
     pub now: DateTime<Utc>,

@@ -8,8 +8,9 @@ use super::AppError;
 #[server(prefix = "/sf", endpoint = "list-my-consents")]
 pub async fn list_my_consents() -> Result<MyConsents, AppError> {
     use super::consent_flows::*;
+    use super::consent_views::ConsentState;
     use super::context::*;
-    use crate::domain::consent::{RequestStateKind, ResourceId};
+    use crate::domain::consent::ResourceId;
     use crate::ports::ServiceKind;
 
     let context = app_context()?;
@@ -18,35 +19,15 @@ pub async fn list_my_consents() -> Result<MyConsents, AppError> {
     let store = context.store.as_ref();
     let mut labels = Labels::new(store);
 
-    let mut pending = Vec::new();
-    let mut past_requests = Vec::new();
-    let requests = store
-        .requests_of_customer(me.customer())
+    let ConsentState {
+        pending,
+        active,
+        past_requests,
+        ended,
+    } = labels
+        .consent_state(me.customer(), None, now)
         .await
         .map_err(internal)?;
-    for record in &requests {
-        let view = labels.request(record, None, now).await.map_err(internal)?;
-        if view.state == RequestStateKind::Pending {
-            pending.push(view);
-        } else {
-            past_requests.push(view);
-        }
-    }
-
-    let mut active = Vec::new();
-    let mut ended = Vec::new();
-    let grants = store
-        .grants_of_customer(me.customer())
-        .await
-        .map_err(internal)?;
-    for record in &grants {
-        let view = labels.grant(record, now).await.map_err(internal)?;
-        if view.active {
-            active.push(view);
-        } else {
-            ended.push(view);
-        }
-    }
 
     let resources = store
         .services_of(me.customer())

@@ -56,6 +56,7 @@ mod declare_incident;
 mod deny_request;
 mod disable_second_factor;
 mod end_session;
+mod get_customer_consents;
 mod get_me;
 mod get_my_grant;
 mod grant_access;
@@ -99,8 +100,8 @@ pub use charter_views::{
 pub use confirm_email_change::{confirm_email_change, ConfirmEmailChange};
 pub use confirm_enrolment::{confirm_enrolment, ConfirmEnrolment};
 pub use consent_views::{
-    CaseRef, CaseView, ConsentQueue, CustomerLabel, GrantSource, GrantSummary, GrantUsers,
-    MyConsents, OneGrant, RequestView, ResourceLabel, StaffLabel,
+    CaseRef, CaseView, ConsentQueue, ConsentState, CustomerConsents, CustomerLabel, GrantSource,
+    GrantSummary, GrantUsers, MyConsents, OneGrant, RequestView, ResourceLabel, StaffLabel,
 };
 pub use correct_my_data::{correct_my_data, CorrectMyData};
 pub use declare_incident::{declare_incident, DeclareIncident, IncidentForm};
@@ -114,6 +115,7 @@ pub use get_charter::{get_charter, GetCharter};
 pub use get_charter_diff::{get_charter_diff, GetCharterDiff};
 pub use get_charter_draft::{get_charter_draft, GetCharterDraft};
 pub use get_charter_prompt::{get_charter_prompt, GetCharterPrompt};
+pub use get_customer_consents::{get_customer_consents, GetCustomerConsents};
 pub use get_me::{get_me, GetMe, Me};
 pub use get_my_data::{get_my_data, GetMyData};
 pub use get_my_grant::{get_my_grant, GetMyGrant};

@@ -26,6 +26,8 @@ pub enum AuditEvent {
     MailboxStatsViewed,
     /// Support found a customer on the supervision screen and saw the addresses of their mailboxes.
     MailboxesListed,
+    /// Support or a sysadmin looked at a customer's consents and requests while working on one of their cases.
+    ConsentStateViewed,
     /// The backup system registered a snapshot.
     BackupRegistered,
     /// The backup system confirmed a snapshot destroyed.
@@ -67,7 +69,7 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 35] = [
         Self::CaseOpened,
         Self::CaseResolved,
         Self::RequestOpened,
@@ -84,6 +86,7 @@ impl AuditEvent {
         Self::DisclosureRecorded,
         Self::MailboxStatsViewed,
         Self::MailboxesListed,
+        Self::ConsentStateViewed,
         Self::BackupRegistered,
         Self::BackupDestroyed,
         Self::BackupDestructionOverdue,
@@ -122,6 +125,7 @@ impl AuditEvent {
             Self::DisclosureRecorded => 4000,
             Self::MailboxStatsViewed => 3101,
             Self::MailboxesListed => 3102,
+            Self::ConsentStateViewed => 3103,
             Self::BackupRegistered => 5000,
             Self::BackupDestroyed => 5001,
             Self::BackupDestructionOverdue => 5002,

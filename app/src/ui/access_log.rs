@@ -420,6 +420,9 @@ fn what(locale: Locale, entry: &LogEntryView) -> String {
         AuditEvent::MailboxesListed => {
             td_string!(locale, log.access_log.what.mailboxes_listed).to_owned()
         }
+        AuditEvent::ConsentStateViewed => {
+            td_string!(locale, log.access_log.what.consent_state_viewed).to_owned()
+        }
         AuditEvent::BackupRegistered => {
             td_string!(locale, log.access_log.what.backup_registered, resource).to_string()
         }

@@ -221,7 +221,7 @@ fn source_text(grant: &GrantSummary) -> String {
 }
 
 #[component]
-fn GrantFacts(grant: GrantSummary) -> impl IntoView {
+pub(crate) fn GrantFacts(grant: GrantSummary) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <dl class="facts">

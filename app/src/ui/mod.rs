@@ -134,6 +134,7 @@ fn Portal() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=(StaticSegment("staff"), StaticSegment("cases")) view=support::CasesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("id")) view=support::CaseConsentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("contacts")) view=support::ContactsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("supervision")) view=supervision::SupervisionPage ssr=SsrMode::Async/>
                 </Routes>

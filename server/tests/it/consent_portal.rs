@@ -9,6 +9,7 @@ mod flows;
 mod grants;
 mod jobs;
 mod refusals;
+mod staff_view;
 
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;

@@ -116,7 +116,11 @@ pub fn CasesPage() -> impl IntoView {
                                                                 {t!(i18n, staff.cases.opened_by, staff = opened_by, at = opened_at)}
                                                             </span>
                                                         </p>
-                                                        <p><A href=request>{t!(i18n, staff.cases.request_for_case)}</A></p>
+                                                        <p>
+                                                            <A href=request>{t!(i18n, staff.cases.request_for_case)}</A>
+                                                            " · "
+                                                            <A href=format!("/staff/cases/{id}") attr:class="case-consents">{t!(i18n, staff.cases.customer_consents)}</A>
+                                                        </p>
                                                         <ActionForm action=resolve attr:class="inline-form resolve-form">
                                                             <input type="hidden" name="case" value=form_id.clone()/>
                                                             <button type="submit" class="button secondary">{t!(i18n, staff.cases.resolve)}</button>

@@ -2,12 +2,14 @@
 //! consent, recording consent given on the phone, and support cases. The server functions behind them refuse a
 //! privacy officer; the pages only show what they return.
 
+mod case_consents;
 mod cases;
 mod contacts;
 mod new_request;
 mod oral_consent;
 mod queue;
 
+pub use case_consents::CaseConsentsPage;
 pub use cases::CasesPage;
 pub use contacts::ContactsPage;
 pub use new_request::NewRequestPage;
