@@ -377,6 +377,7 @@ mod server_side {
                 approved_minutes,
                 deny_reason,
                 grant: record.grant,
+                news: false,
             })
         }
 

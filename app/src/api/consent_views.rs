@@ -61,6 +61,8 @@ pub struct RequestView {
     pub approved_minutes: Option<i64>,
     pub deny_reason: Option<String>,
     pub grant: Option<GrantId>,
+    /// For the staff member who asked, in their queue: answered or expired since they last opened it.
+    pub news: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -252,6 +252,13 @@ pub trait ConsentStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<RequestRecord>, StorageError>;
 
+    /// Records that `staff` opens their consent queue at `now`; returns when they last did before, if ever.
+    async fn look_at_queue(
+        &self,
+        staff: StaffId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StorageError>;
+
     /// Grants that ended by `now` (limit, revocation, or for a mailbox its case resolved) and whose customer was not
     /// yet told, at most `limit`, oldest first: the grant-ending job's work. Why each ended is the domain's to say.
     async fn grants_ended_untold(

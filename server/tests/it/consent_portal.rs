@@ -98,6 +98,12 @@ async fn my_consents(customer: &Browser) -> MyConsents {
     serde_json::from_str(&reply.body).unwrap()
 }
 
+async fn consent_queue(staff: &Browser) -> ConsentQueue {
+    let reply = staff.call("list-consent-queue", &[]).await;
+    ok(&reply, "list-consent-queue");
+    serde_json::from_str(&reply.body).unwrap()
+}
+
 async fn customer_id(app: &TestApp, number: &str) -> CustomerId {
     let number = CustomerNumber::parse(number).unwrap();
     app.store

@@ -120,7 +120,8 @@ fn QueuedRequest(
     let requested_by = parts::staff(&request.requested_by);
     let requested_at = parts::when(request.created_at);
     view! {
-        <li class="card" data-request=id.clone()>
+        <li class="card" class:news=request.news data-request=id.clone()>
+            {request.news.then(|| view! { <p class="news-mark">{t!(i18n, staff.queue.news)}</p> })}
             <h3>
                 {t!(i18n, staff.number, id = id.clone())} " — " {request.customer.number.clone()} " " {request.customer.name.clone()}
             </h3>

@@ -88,6 +88,14 @@ impl ConsentStore for SqlStore {
         self.requests_by_staff_impl(requested_by, limit).await
     }
 
+    async fn look_at_queue(
+        &self,
+        staff: StaffId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StorageError> {
+        self.look_at_queue_impl(staff, now).await
+    }
+
     async fn grants_ended_untold(
         &self,
         now: DateTime<Utc>,

@@ -101,6 +101,29 @@ impl SqlStore {
         rows.into_iter().map(RequestRecord::try_from).collect()
     }
 
+    pub(super) async fn look_at_queue_impl(
+        &self,
+        staff: StaffId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StorageError> {
+        Ok(in_write_tx!(self, tx => {
+            let before: Option<DateTime<Utc>> =
+                sqlx::query_scalar("SELECT consent_queue_seen_at FROM staff WHERE id = $1")
+                    .bind(staff.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_error)?
+                    .flatten();
+            sqlx::query("UPDATE staff SET consent_queue_seen_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(staff.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+            before
+        }))
+    }
+
     pub(super) async fn requests_past_their_window_impl(
         &self,
         now: DateTime<Utc>,

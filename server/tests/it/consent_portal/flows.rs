@@ -271,6 +271,17 @@ async fn a_customer_denies_with_a_reason(backend: Backend) {
     let sysadmin = sign_in_staff(&app, SYSADMIN, Utc::now()).await;
     let customer = sign_in_customer(&app, CUSTOMER).await;
     let request = request_id(&sysadmin, JEANNE, JEANNE_BACKUP, "").await;
+    let news_of = |queue: ConsentQueue| {
+        queue
+            .requests
+            .into_iter()
+            .find(|shown| shown.id.to_string() == request)
+            .map(|shown| (shown.state, shown.news))
+    };
+    assert_eq!(
+        news_of(consent_queue(&sysadmin).await),
+        Some((RequestStateKind::Pending, false))
+    );
 
     let denied = customer
         .call(
@@ -299,6 +310,24 @@ async fn a_customer_denies_with_a_reason(backend: Backend) {
         audit_events(&app, JEANNE).await,
         vec![AuditEvent::RequestOpened, AuditEvent::RequestDenied]
     );
+    assert_eq!(
+        news_of(consent_queue(&sysadmin).await),
+        Some((RequestStateKind::Denied, true)),
+        "the requester's queue marks the refusal"
+    );
+    assert_eq!(
+        news_of(consent_queue(&sysadmin).await),
+        Some((RequestStateKind::Denied, false)),
+        "once seen, it is no longer news"
+    );
+    let support = sign_in_staff(&app, SUPPORT, Utc::now()).await;
+    assert_eq!(
+        news_of(consent_queue(&support).await),
+        Some((RequestStateKind::Denied, false)),
+        "news only for the one who asked"
+    );
+    let page = sysadmin.get("/staff/consents").await;
+    ok(&page, "the queue page");
     let told = consent_mails_to(&app, SYSADMIN).await;
     assert_eq!(told.len(), 1, "the requester is told, once: {told:?}");
     assert!(told[0].1.contains(&format!("Request {request} denied")));
