@@ -103,6 +103,8 @@ export default defineConfig({
       PORTAL_DATA_DIR: dataDir,
       DATABASE_URL: process.env.PORTAL_E2E_DATABASE_URL ?? '',
       RUST_LOG: 'warn',
+      // The consent jobs (expiry, the "grant ended" mail) every second rather than every 15 s: tests wait on them.
+      PORTAL_CONSENT_EXPIRY_SWEEP_MILLIS: '1000',
     },
   },
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIRequestContext, expect, Page } from '@playwright/test';
 import { expectNoViolations, test } from './a11y';
+import { mailsTo } from './mail';
 import {
   chooseWithArrows,
   enrolWithKeyboard,
@@ -235,9 +236,30 @@ test('support and the customer request, refuse, accept, revoke and record consen
   await sendWithKeyboard(customer, customer.locator('#grant-form button[type=submit]'), 'granted');
   await expect(customer.locator('#active-grants li')).toHaveCount(1);
 
-  // Support withdraws the request nobody answered and records consent given on the phone.
+  // The customer is mailed that the access they took back has ended.
+  await expect
+    .poll(() => mailsTo(who.customer.email).filter((mail) => mail.text.includes(`accord ${grantId})`)).length)
+    .toBe(1);
+  expect(mailsTo(who.customer.email).find((mail) => mail.text.includes(`accord ${grantId})`))?.text).toContain(
+    'vous l’avez retiré',
+  );
+
+  // The agent's queue marks the refusal as news, and their mailbox holds the notice.
   await page.goto('/staff/consents');
   await ready(page);
+  const refusedCard = page.locator(`#queue-history li[data-request="${refused}"]`);
+  await expect(refusedCard).toHaveClass(/news/);
+  await expect(refusedCard.locator('.news-mark')).toHaveText('Nouveau depuis votre dernière visite');
+  await expect(refusedCard.locator('.state')).toContainText('refusée');
+  await expect
+    .poll(() =>
+      mailsTo(`keyboard.agent.${project}@staff.portal.example`).some((mail) =>
+        mail.subject.endsWith(`Request ${refused} denied`),
+      ),
+    )
+    .toBe(true);
+
+  // Support withdraws the request nobody answered and records consent given on the phone.
   await sendWithKeyboard(page, page.locator(`li[data-request="${withdrawn}"] .withdraw-form button`), 'withdrawn');
   await page.goto(`/staff/consents/oral?customer=${who.customer.number}&case=${caseId}`);
   await ready(page);
