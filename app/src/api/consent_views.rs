@@ -127,11 +127,13 @@ pub struct ConsentState {
     pub ended: Vec<GrantSummary>,
 }
 
-/// A customer's consents as support sees them while working on one of the customer's cases.
+/// A customer's consents as support sees them, from one of the customer's cases or from the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerConsents {
     pub now: DateTime<Utc>,
-    pub case: CaseView,
+    pub customer: CustomerLabel,
+    /// The case the page was opened from, if it was.
+    pub case: Option<CaseView>,
     pub case_resolved_at: Option<DateTime<Utc>>,
     pub state: ConsentState,
 }

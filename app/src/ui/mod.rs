@@ -135,6 +135,7 @@ fn Portal() -> impl IntoView {
                     />
                     <Route path=(StaticSegment("staff"), StaticSegment("cases")) view=support::CasesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("cases"), ParamSegment("id")) view=support::CaseConsentsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("customers"), ParamSegment("number")) view=support::CustomerConsentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("contacts")) view=support::ContactsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("supervision")) view=supervision::SupervisionPage ssr=SsrMode::Async/>
                 </Routes>

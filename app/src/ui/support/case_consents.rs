@@ -1,5 +1,6 @@
-//! A customer's consents as the staff member working on one of their cases sees them: what runs, who may use it,
-//! what waits and what ended, and why. Opening the page is itself on record in the customer's log.
+//! A customer's consents as the staff member working on one of their cases, or with the customer, sees them: what
+//! runs, who may use it, what waits and what ended, and why. Opening the page is itself on record in the customer's
+//! log.
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
@@ -13,13 +14,31 @@ use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
 use crate::ui::title::PageTitle;
 
+/// From a support case: `/staff/cases/:id`.
 #[component]
 pub fn CaseConsentsPage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
+    let case = Signal::derive(move || params.with(|params| params.get("id")));
+    view! { <ConsentsPage case customer_number=Signal::derive(|| None)/> }
+}
+
+/// From the customer: `/staff/customers/:number`.
+#[component]
+pub fn CustomerConsentsPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = Signal::derive(move || params.with(|params| params.get("number")));
+    view! { <ConsentsPage case=Signal::derive(|| None) customer_number=number/> }
+}
+
+#[component]
+fn ConsentsPage(
+    case: Signal<Option<String>>,
+    customer_number: Signal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let found = Resource::new(
-        move || params.with(|params| params.get("id").unwrap_or_default()),
-        get_customer_consents,
+        move || (case.get(), customer_number.get()),
+        |(case, customer_number)| get_customer_consents(case, customer_number),
     );
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.case_consents.title)/>
@@ -44,16 +63,20 @@ pub fn CaseConsentsPage() -> impl IntoView {
 fn CustomerConsentsView(found: CustomerConsents) -> impl IntoView {
     let i18n = use_i18n();
     let CustomerConsents {
+        customer,
         case,
         case_resolved_at,
         state,
         ..
     } = found;
-    let id = case.id.to_string();
     view! {
-        <section class="card" id="case" data-case=id.clone()>
-            <h2>{t!(i18n, staff.number, id = id.clone())} " — " {case.subject}</h2>
-            <p id="case-customer">{case.customer.number} " " {case.customer.name}</p>
+        <section class="card" id="case">
+            <p id="case-customer"><strong>{customer.number} " " {customer.name}</strong></p>
+            {case
+                .map(|case| {
+                    let id = case.id.to_string();
+                    view! { <h2 data-case=id.clone()>{t!(i18n, staff.number, id = id.clone())} " — " {case.subject}</h2> }
+                })}
             {case_resolved_at
                 .map(|at| view! { <p class="notice">{t!(i18n, staff.case_consents.resolved, at = parts::when(at))}</p> })}
         </section>

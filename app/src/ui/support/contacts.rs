@@ -3,7 +3,10 @@
 //! recorded in the customer's access log.
 
 use leptos::prelude::*;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::{
+    components::{Form, A},
+    hooks::use_query_map,
+};
 
 use super::SupportNav;
 use crate::api::{look_up_contact, ContactCard};
@@ -65,6 +68,7 @@ pub fn ContactsPage() -> impl IntoView {
 #[component]
 fn Card(card: ContactCard) -> impl IntoView {
     let locale = current_locale();
+    let consents = format!("/staff/customers/{}", card.customer_number);
     let row = |label: &'static str, value: Option<String>| {
         value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> })
     };
@@ -83,6 +87,7 @@ fn Card(card: ContactCard) -> impl IntoView {
                     Some(crate::ui::my_data::language_name(locale, &card.language).to_owned()),
                 )}
             </dl>
+            <p><A href=consents attr:id="customer-consents">{td_string!(locale, staff.cases.customer_consents)}</A></p>
         </section>
     }
 }

@@ -9,7 +9,7 @@ mod new_request;
 mod oral_consent;
 mod queue;
 
-pub use case_consents::CaseConsentsPage;
+pub use case_consents::{CaseConsentsPage, CustomerConsentsPage};
 pub use cases::CasesPage;
 pub use contacts::ContactsPage;
 pub use new_request::NewRequestPage;

@@ -33,8 +33,9 @@ async fn support_sees_a_customer_s_consents_from_a_case_and_the_look_is_on_recor
         .await;
     ok(&reply, "get-customer-consents");
     let seen: CustomerConsents = serde_json::from_str(&reply.body).unwrap();
-    assert_eq!(seen.case.id.to_string(), case);
-    assert_eq!(seen.case.customer.number, JEANNE);
+    let shown_case = seen.case.as_ref().expect("the case");
+    assert_eq!(shown_case.id.to_string(), case);
+    assert_eq!(seen.customer.number, JEANNE);
     assert_eq!(seen.state.pending.len(), 1);
     assert_eq!(seen.state.pending[0].id.to_string(), request);
     assert!(seen.state.pending[0].mine, "the agent's own request");
@@ -64,6 +65,55 @@ async fn support_sees_a_customer_s_consents_from_a_case_and_the_look_is_on_recor
         "the page is a look too"
     );
 
+    let by_number = support
+        .call("get-customer-consents", &[("customer_number", JEANNE)])
+        .await;
+    ok(&by_number, "get-customer-consents by customer number");
+    let by_number: CustomerConsents = serde_json::from_str(&by_number.body).unwrap();
+    assert_eq!(by_number.customer.number, JEANNE);
+    assert!(by_number.case.is_none());
+    let ids = |shown: &CustomerConsents| {
+        (
+            shown
+                .state
+                .pending
+                .iter()
+                .map(|request| request.id)
+                .collect::<Vec<_>>(),
+            shown
+                .state
+                .active
+                .iter()
+                .map(|grant| grant.id)
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        ids(&by_number),
+        ids(&seen),
+        "the same consents, whichever way they are reached"
+    );
+    let page = support.get(&format!("/staff/customers/{JEANNE}")).await;
+    ok(&page, "the customer's consents page");
+    assert!(page.body.contains("id=\"active-grants\""), "{}", page.body);
+    assert_eq!(
+        audit_events(&app, JEANNE).await.len(),
+        after.len() + 3,
+        "each look is on record"
+    );
+    let both = support
+        .call(
+            "get-customer-consents",
+            &[("case", case.as_str()), ("customer_number", JEANNE)],
+        )
+        .await;
+    assert_eq!(
+        both.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        both.body
+    );
+
     let refused = officer
         .call("get-customer-consents", &[("case", &case)])
         .await;
@@ -74,7 +124,7 @@ async fn support_sees_a_customer_s_consents_from_a_case_and_the_look_is_on_recor
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(
         audit_events(&app, JEANNE).await.len(),
-        after.len() + 1,
+        after.len() + 3,
         "a refused look shows nothing and is not a look at Jeanne's consents"
     );
 }
