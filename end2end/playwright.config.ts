@@ -12,6 +12,9 @@ const server = process.env.PORTAL_E2E_SERVER ?? join(root, 'target', 'release', 
 // the environment they inherit.
 process.env.PORTAL_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'portal-e2e-'));
 const dataDir = process.env.PORTAL_E2E_DATA_DIR;
+/** The SMTP server the portal sends to: the mail tests' aiosmtpd sink, which stores each message it receives. */
+const smtpPort = Number(process.env.PORTAL_E2E_SMTP_PORT ?? port + 1);
+process.env.PORTAL_E2E_MAIL_DIR ??= join(dataDir, 'smtp-sink');
 /** The integration API's bearer token for access checks; tests/consent.spec.ts reads it. */
 const apiTokenFile = join(dataDir, 'e2e-api-token');
 
@@ -55,56 +58,69 @@ export default defineConfig({
     { name: 'js-on', use: { javaScriptEnabled: true } },
     { name: 'js-off', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    // Demo data, plus per project one new support agent who has not enrolled a second factor yet and one support
-    // agent of its own for the consent flow (whose sign-ins never race the demo staff's single-use codes), one staff
-    // member with every staff role for the accessibility checks and one for the keyboard checks, one support agent for
-    // the keyboard-only consent flows, and a privacy officer each for the charter and the disclosure specs (the one
-    // demo officer's single-use codes made those two wait for each other, up to minutes); one staff member with every
-    // role for the hydration checks (JavaScript on only); and service tokens for the access checks and for opening
-    // consent requests as the ticketing system does.
-    command: [
-      `"${server}" seed-demo`,
-      ...['js-on', 'js-off'].map(
-        (project) =>
-          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email new.agent.${project}@staff.portal.example --name "Nouvel agent"`,
-      ),
-      ...['js-on', 'js-off'].map(
-        (project) =>
-          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email consent.agent.${project}@staff.portal.example --name "Agent consentement"`,
-      ),
-      ...['js-on', 'js-off'].map(
-        (project) =>
-          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email a11y.staff.${project}@staff.portal.example --name "Agent accessibilité"`,
-      ),
-      ...['js-on', 'js-off'].flatMap((project) => [
-        `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email keyboard.staff.${project}@staff.portal.example --name "Agent clavier"`,
-        `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email keyboard.agent.${project}@staff.portal.example --name "Agent au clavier"`,
-      ]),
-      `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email hydration.staff@staff.portal.example --name "Agent hydratation"`,
-      ...['js-on', 'js-off'].flatMap((project) =>
-        ['charter', 'disclosure'].map(
-          (spec) =>
-            `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role privacy-officer --email ${spec}.officer.${project}@staff.portal.example --name "Déléguée protection des données"`,
-        ),
-      ),
-      `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
-      `"${server}" create-service-token --name e2e-ticketing --scopes consent-requests > "${join(dataDir, 'e2e-ticketing-token')}"`,
-      `exec "${server}" serve`,
-    ].join(' && '),
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
-      PORTAL_DATA_DIR: dataDir,
-      DATABASE_URL: process.env.PORTAL_E2E_DATABASE_URL ?? '',
-      RUST_LOG: 'warn',
-      // The consent jobs (expiry, the "grant ended" mail) every second rather than every 15 s: tests wait on them.
-      PORTAL_CONSENT_EXPIRY_SWEEP_MILLIS: '1000',
+  webServer: [
+    {
+      command: `python3 "${join(root, 'server', 'tests', 'it', 'support', 'smtp_sink.py')}" "${process.env.PORTAL_E2E_MAIL_DIR}" --port ${smtpPort}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
     },
-  },
+    {
+      // Demo data, plus per project one new support agent who has not enrolled a second factor yet and one support
+      // agent of its own for the consent flow (whose sign-ins never race the demo staff's single-use codes), one staff
+      // member with every staff role for the accessibility checks and one for the keyboard checks, one support agent for
+      // the keyboard-only consent flows, and a privacy officer each for the charter and the disclosure specs (the one
+      // demo officer's single-use codes made those two wait for each other, up to minutes); one staff member with every
+      // role for the hydration checks (JavaScript on only); and service tokens for the access checks and for opening
+      // consent requests as the ticketing system does.
+      command: [
+        `"${server}" seed-demo`,
+        ...['js-on', 'js-off'].map(
+          (project) =>
+            `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email new.agent.${project}@staff.portal.example --name "Nouvel agent"`,
+        ),
+        ...['js-on', 'js-off'].map(
+          (project) =>
+            `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email consent.agent.${project}@staff.portal.example --name "Agent consentement"`,
+        ),
+        ...['js-on', 'js-off'].map(
+          (project) =>
+            `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email a11y.staff.${project}@staff.portal.example --name "Agent accessibilité"`,
+        ),
+        ...['js-on', 'js-off'].flatMap((project) => [
+          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email keyboard.staff.${project}@staff.portal.example --name "Agent clavier"`,
+          `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --email keyboard.agent.${project}@staff.portal.example --name "Agent au clavier"`,
+        ]),
+        `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role support --role sysadmin --role privacy-officer --email hydration.staff@staff.portal.example --name "Agent hydratation"`,
+        ...['js-on', 'js-off'].flatMap((project) =>
+          ['charter', 'disclosure'].map(
+            (spec) =>
+              `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role privacy-officer --email ${spec}.officer.${project}@staff.portal.example --name "Déléguée protection des données"`,
+          ),
+        ),
+        `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
+        `"${server}" create-service-token --name e2e-ticketing --scopes consent-requests > "${join(dataDir, 'e2e-ticketing-token')}"`,
+        `exec "${server}" serve`,
+      ].join(' && '),
+      url: `http://127.0.0.1:${port}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
+        PORTAL_DATA_DIR: dataDir,
+        DATABASE_URL: process.env.PORTAL_E2E_DATABASE_URL ?? '',
+        RUST_LOG: 'warn',
+        // The consent jobs (expiry, the "grant ended" mail) every second rather than every 15 s: tests wait on them.
+        PORTAL_CONSENT_EXPIRY_SWEEP_MILLIS: '1000',
+        PORTAL_SMTP_HOST: '127.0.0.1',
+        PORTAL_SMTP_PORT: String(smtpPort),
+        PORTAL_SMTP_TLS: 'none',
+      },
+    },
+  ],
 });

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The portal's mailbox in the browser tests: with no SMTP relay configured, the mail worker writes each message it
- * sends as `<data dir>/mail/outbox-<id>.eml` (see README, Mail), exactly as it would hand it to a relay.
+ * The mailboxes of the browser tests: the portal sends over SMTP to the mail tests' sink (aiosmtpd, started by
+ * playwright.config.ts), which stores each message it receives whole, as `<n>.eml`.
  */
 export interface SentMail {
   to: string;
@@ -39,7 +39,7 @@ function parse(raw: string): SentMail {
 
 /** Every message sent so far to `address`. */
 export function mailsTo(address: string): SentMail[] {
-  const dir = join(process.env.PORTAL_E2E_DATA_DIR ?? '', 'mail');
+  const dir = process.env.PORTAL_E2E_MAIL_DIR ?? '';
   let names: string[];
   try {
     names = readdirSync(dir).filter((name) => name.endsWith('.eml'));
