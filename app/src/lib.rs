@@ -43,9 +43,9 @@ pub use generated::i18n;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Tells the end2end suite (and anyone debugging) that the handlers are attached: before this, a click on a
-    // button does what a plain form post does, not what the hydrated page does.
+    leptos::mount::hydrate_islands();
+    // Tells the end2end suite (and anyone debugging) that the islands' handlers are attached: before this, a click on
+    // an island's button does nothing.
     if let Some(root) = leptos::prelude::document().document_element() {
         // Only a marker: the page works the same without it.
         let _ = root.set_attribute("data-hydrated", "");

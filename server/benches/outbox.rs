@@ -13,7 +13,6 @@
 
 use chrono::Utc;
 use secrecy::SecretString;
-use sqlx::{Connection, Executor, PgConnection};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -23,6 +22,9 @@ use app::ports::SystemClock;
 use app::usecases::notices::enqueue_terms_change_notice;
 use server::mail::{MailSettings, MailWorker, SmtpTls};
 use server::storage::SqlStore;
+
+mod support;
+use support::pg::PgDatabase;
 
 const SINK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/support/smtp_sink.py");
 
@@ -51,39 +53,6 @@ impl Options {
             }
         }
         options
-    }
-}
-
-/// A fresh PostgreSQL database for the run, dropped afterwards.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PgDatabase {
-    async fn create() -> (Self, String) {
-        let admin_url = std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|url| url.starts_with("postgres"))
-            .unwrap_or_else(|| "postgres://root@127.0.0.1:5432/test".to_owned());
-        let name = format!("portal_bench_{:08x}", rand::random::<u32>());
-        let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-        admin.close().await.ok();
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let url = format!("{base}/{name}");
-        (Self { admin_url, name }, url)
-    }
-
-    async fn drop_database(self) {
-        let mut admin = PgConnection::connect(&self.admin_url).await.unwrap();
-        admin
-            .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
-            .await
-            .unwrap();
     }
 }
 

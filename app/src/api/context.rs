@@ -34,29 +34,28 @@ pub fn app_context() -> Result<AppContext, AppError> {
     use_context::<AppContext>().ok_or_else(|| internal("the application context is missing"))
 }
 
-fn request_parts() -> Option<http::request::Parts> {
-    use_context::<http::request::Parts>()
+/// Reads the request in place: a page asks for its headers many times, and a copy of them each time was a good part
+/// of what rendering cost.
+fn with_request<R>(read: impl FnOnce(&http::request::Parts) -> Option<R>) -> Option<R> {
+    with_context::<http::request::Parts, _>(read).flatten()
 }
 
 pub fn header(name: &str) -> Option<String> {
-    request_parts()?
-        .headers
-        .get(name)?
-        .to_str()
-        .ok()
-        .map(str::to_owned)
+    with_request(|parts| parts.headers.get(name)?.to_str().ok().map(str::to_owned))
 }
 
 /// The language this browser chose with the switch, if it did.
 pub fn chosen_language() -> Option<String> {
-    crate::ui::locale::chosen_language_in(&request_parts()?.headers)
+    with_request(|parts| crate::ui::locale::chosen_language_in(&parts.headers))
 }
 
 pub fn client_addr() -> Option<String> {
-    request_parts()?
-        .extensions
-        .get::<ClientAddr>()
-        .map(|addr| addr.0.to_string())
+    with_request(|parts| {
+        parts
+            .extensions
+            .get::<ClientAddr>()
+            .map(|addr| addr.0.to_string())
+    })
 }
 
 pub async fn session() -> Result<Session, AppError> {
@@ -76,7 +75,7 @@ pub fn internal(error: impl std::fmt::Display) -> AppError {
 /// A form posted without JavaScript expects a page back, not JSON. A page being rendered (a GET) that calls a server
 /// function directly is not one: it shows the error itself rather than being sent elsewhere.
 fn plain_form_post() -> bool {
-    request_parts().is_some_and(|parts| parts.method == http::Method::POST)
+    with_request(|parts| Some(parts.method == http::Method::POST)).unwrap_or(false)
         && header("accept").is_some_and(|accept| accept.contains("text/html"))
 }
 
@@ -138,8 +137,7 @@ pub fn fail<T>(error: AppError) -> Result<T, AppError> {
 
 /// The language the pages of the request's browser are written in.
 pub fn page_language() -> crate::i18n::Locale {
-    request_parts()
-        .map(|parts| crate::ui::locale::preferred_locale(&parts.headers))
+    with_request(|parts| Some(crate::ui::locale::preferred_locale(&parts.headers)))
         .unwrap_or_default()
 }
 
@@ -188,8 +186,55 @@ pub fn event(kind: SecurityEventKind, context: &AppContext) -> SecurityEvent {
     }
 }
 
+/// Who is asking, worked out once per page: the header and each part of a page ask for the sign-in (and several for
+/// `get_me`), and each asking read the session and the account again. The server provides one per request. Only a
+/// reading request (GET, HEAD) uses it: a server function that changes the sign-in (signing in or out, the second
+/// factor) must see the change. Nothing outlives the request: the next page reads everything afresh.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMemo {
+    sign_in: Arc<tokio::sync::OnceCell<Option<Authenticated>>>,
+    me: Arc<tokio::sync::OnceCell<Option<super::get_me::Me>>>,
+}
+
+impl RequestMemo {
+    /// For the server's per-request context.
+    pub fn provide() {
+        provide_context(Self::default());
+    }
+
+    /// This request's memo, if it is a reading one.
+    fn for_reading() -> Option<Self> {
+        let reading = with_request(|parts| Some(parts.method.is_safe())).unwrap_or(false);
+        use_context::<Self>().filter(|_| reading)
+    }
+}
+
 /// The signed-in account behind this request, if any.
 pub async fn signed_in(context: &AppContext) -> Result<Option<Authenticated>, AppError> {
+    match RequestMemo::for_reading() {
+        Some(memo) => memo
+            .sign_in
+            .get_or_try_init(|| authenticate_now(context))
+            .await
+            .cloned(),
+        None => authenticate_now(context).await,
+    }
+}
+
+/// `work_out` once per reading request; every time otherwise.
+pub async fn who_am_i<F>(
+    work_out: impl FnOnce() -> F,
+) -> Result<Option<super::get_me::Me>, AppError>
+where
+    F: std::future::Future<Output = Result<Option<super::get_me::Me>, AppError>>,
+{
+    match RequestMemo::for_reading() {
+        Some(memo) => memo.me.get_or_try_init(work_out).await.cloned(),
+        None => work_out().await,
+    }
+}
+
+async fn authenticate_now(context: &AppContext) -> Result<Option<Authenticated>, AppError> {
     let session = session().await?;
     guard::authenticate(&session, context.store.as_ref(), context.clock.now())
         .await
@@ -265,9 +310,7 @@ pub async fn forbid_with<T>(
 ) -> Result<T, AppError> {
     let mut refused = event(SecurityEventKind::AuthorizationRefused, context);
     refused.account = account;
-    let path = request_parts()
-        .map(|parts| parts.uri.path().to_owned())
-        .unwrap_or_default();
+    let path = with_request(|parts| Some(parts.uri.path().to_owned())).unwrap_or_default();
     refused.detail = Some(crate::log_detail!("{why} at {path}"));
     record(context, refused).await?;
     fail(error)

@@ -13,45 +13,49 @@ pub struct Me {
     pub roles: Vec<Role>,
     pub second_factor_enrolled: bool,
     pub unused_recovery_codes: u32,
-    /// The language the server writes this browser's pages in now: a page that hydrated in another one (the sign-in
-    /// has just set the customer's language of record) knows it must load again.
-    pub page_language: String,
 }
 
 #[server(prefix = "/sf", endpoint = "get-me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
-    use super::context::{app_context, internal, page_language, signed_in};
+    super::context::who_am_i(server_side::me).await
+}
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::super::context::{app_context, internal, signed_in};
+    use super::{AppError, Me};
     use crate::auth::session::Stage;
     use crate::ports::Principal;
 
-    let context = app_context()?;
-    let Some(auth) = signed_in(&context)
-        .await?
-        .filter(|auth| auth.state.stage == Stage::Complete)
-    else {
-        return Ok(None);
-    };
-    let (display_name, _) = context
-        .store
-        .account_profile(auth.account.id)
-        .await
-        .map_err(internal)?
-        .unwrap_or_default();
-    let roles = match auth.account.principal {
-        Principal::Staff(staff) => context.store.staff_roles(staff).await.map_err(internal)?,
-        Principal::Customer(_) => Vec::new(),
-    };
-    Ok(Some(Me {
-        display_name,
-        email: auth.account.email.to_string(),
-        is_staff: matches!(auth.account.principal, Principal::Staff(_)),
-        roles,
-        second_factor_enrolled: auth.account.totp_secret.is_some(),
-        unused_recovery_codes: context
+    pub async fn me() -> Result<Option<Me>, AppError> {
+        let context = app_context()?;
+        let Some(auth) = signed_in(&context)
+            .await?
+            .filter(|auth| auth.state.stage == Stage::Complete)
+        else {
+            return Ok(None);
+        };
+        let (display_name, _) = context
             .store
-            .unused_recovery_codes(auth.account.id)
+            .account_profile(auth.account.id)
             .await
-            .map_err(internal)?,
-        page_language: leptos_i18n::Locale::as_str(page_language()).to_owned(),
-    }))
+            .map_err(internal)?
+            .unwrap_or_default();
+        let roles = match auth.account.principal {
+            Principal::Staff(staff) => context.store.staff_roles(staff).await.map_err(internal)?,
+            Principal::Customer(_) => Vec::new(),
+        };
+        Ok(Some(Me {
+            display_name,
+            email: auth.account.email.to_string(),
+            is_staff: matches!(auth.account.principal, Principal::Staff(_)),
+            roles,
+            second_factor_enrolled: auth.account.totp_secret.is_some(),
+            unused_recovery_codes: context
+                .store
+                .unused_recovery_codes(auth.account.id)
+                .await
+                .map_err(internal)?,
+        }))
+    }
 }

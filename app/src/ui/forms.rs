@@ -48,26 +48,17 @@ where
     })
 }
 
-/// What an action led to (done, or why not), where the reader continues: it takes the focus when it appears, by
-/// `autofocus` when a plain form post's redirect loads the page and by an effect after a client-side navigation or a
-/// failed submission. Otherwise a keyboard or screen-reader user is left on a button that is gone, or at the top of
-/// the page, and has to hunt for what happened.
+/// What an action led to (done, or why not), where the reader continues: it takes the focus when the page that says
+/// it loads (every form is a plain form post that comes back to a page, with or without JavaScript). Otherwise a
+/// keyboard or screen-reader user is left at the top of the page, and has to hunt for what happened.
 #[component]
 pub fn Outcome(
     #[prop(optional)] failed: bool,
     #[prop(optional_no_strip)] id: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
-    let node = NodeRef::<leptos::html::P>::new();
-    Effect::new(move |_| {
-        if let Some(element) = node.get() {
-            // Focusing cannot fail in a way the reader could act on; the message is shown either way.
-            let _ = element.focus();
-        }
-    });
     view! {
         <p
-            node_ref=node
             class=if failed { "form-error" } else { "notice" }
             role=if failed { "alert" } else { "status" }
             tabindex="-1"

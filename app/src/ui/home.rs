@@ -42,13 +42,40 @@ fn promises(locale: Locale) -> [(&'static str, &'static str, &'static str); 6] {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    // Open by default so that everything is readable without JavaScript; the toggle only helps once hydrated.
-    let (details_shown, set_details_shown) = signal(true);
-
+    let locale = i18n.get_locale_untracked();
     view! {
-        <PageTitle text=td_string!(i18n.get_locale_untracked(), home.title)/>
+        <PageTitle text=td_string!(locale, home.title)/>
         <h1>{t!(i18n, home.heading)}</h1>
         <p class="lead">{t!(i18n, home.lead)}</p>
+        <PromisesToggle
+            show=td_string!(locale, home.show_details).to_owned()
+            hide=td_string!(locale, home.hide_details).to_owned()
+        >
+            <ul id="promises" class="promises">
+                {promises(locale)
+                    .into_iter()
+                    .map(|(clause, title, detail)| {
+                        view! {
+                            <li>
+                                <span class="clause">{clause}</span>
+                                <strong>{title}</strong>
+                                <p class="detail">{detail}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </PromisesToggle>
+    }
+}
+
+/// The one interactive part of the home page, and so the only part of it that ships to the browser. Open by default,
+/// so that everything is readable without JavaScript; the words come from the server in the reader's language, so
+/// the island needs no translations of its own.
+#[island]
+fn PromisesToggle(show: String, hide: String, children: Children) -> impl IntoView {
+    let (details_shown, set_details_shown) = signal(true);
+    view! {
         <button
             type="button"
             id="promises-toggle"
@@ -57,23 +84,10 @@ pub fn HomePage() -> impl IntoView {
             aria-expanded=move || details_shown.get().to_string()
             on:click=move |_| set_details_shown.update(|shown| *shown = !*shown)
         >
-            {move || if details_shown.get() { t_string!(i18n, home.hide_details) } else { t_string!(i18n, home.show_details) }}
+            {move || if details_shown.get() { hide.clone() } else { show.clone() }}
         </button>
-        <ul id="promises" class="promises">
-            {move || {
-                promises(i18n.get_locale())
-                    .into_iter()
-                    .map(|(clause, title, detail)| {
-                        view! {
-                            <li>
-                                <span class="clause">{clause}</span>
-                                <strong>{title}</strong>
-                                <p class="detail" hidden=move || !details_shown.get()>{detail}</p>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
+        <div class="promises-box" data-collapsed=move || (!details_shown.get()).then_some("")>
+            {children()}
+        </div>
     }
 }

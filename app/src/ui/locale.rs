@@ -72,14 +72,42 @@ pub fn preferred_locale(headers: &http::HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
+/// The page's translations context. Not `<I18nContextProvider>`: it also renders an empty `<script>`, which carries
+/// no CSP nonce. On the server the context is made under a paused owner: the library starts an isomorphic effect (to
+/// write its cookie, which is off here) that would otherwise run as a detached task, now and then after the request
+/// ended and its signals were disposed, and panic. Paused, it never runs; nothing is lost, as the page's language is
+/// fixed for the request and the cookie is written by the server's own handlers.
+pub fn page_i18n_context() -> leptos_i18n::I18nContext<Locale> {
+    let init = || {
+        leptos_i18n::context::init_i18n_context_with_options::<Locale>(
+            leptos_i18n::context::I18nContextOptions::default()
+                .enable_cookie(false)
+                .ssr_lang_header_getter(requested_languages()),
+        )
+    };
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parent) = Owner::current() {
+            let quiet = parent.child();
+            quiet.pause();
+            let i18n = quiet.with(init);
+            // The context's signals live in `quiet`: it must last as long as the page, not this function.
+            on_cleanup(move || drop(quiet));
+            return i18n;
+        }
+    }
+    init()
+}
+
 /// How the page's language is found on the server: `preferred_locale`, the one rule the server functions also follow.
 /// (The library's own cookie handling is off: it would store whatever was guessed from the first page as if chosen.)
 pub fn requested_languages() -> leptos_use::UseLocalesOptions {
     let options = leptos_use::UseLocalesOptions::default();
     #[cfg(feature = "ssr")]
     let options = options.ssr_lang_header_getter(|| {
-        let parts = use_context::<http::request::Parts>()?;
-        Some(preferred_locale(&parts.headers).as_str().to_owned())
+        with_context::<http::request::Parts, _>(|parts| {
+            preferred_locale(&parts.headers).as_str().to_owned()
+        })
     });
     options
 }

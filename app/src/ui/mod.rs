@@ -1,4 +1,6 @@
-//! Pages and components. Everything here renders on the server first and hydrates in the browser.
+//! Pages and components. Everything renders on the server; only islands (`#[island]`, the few parts that do something
+//! in the browser) ship to it and hydrate. Every form is a plain form post, so a page works the same without
+//! JavaScript, and the browser downloads the islands' code only, not the whole portal.
 
 mod access_log;
 mod account;
@@ -40,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -53,12 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Not `<I18nContextProvider>`: it also renders an empty `<script>`, which carries no CSP nonce.
-    let i18n = leptos_i18n::context::init_i18n_context_with_options::<Locale>(
-        leptos_i18n::context::I18nContextOptions::default()
-            .enable_cookie(false)
-            .ssr_lang_header_getter(locale::requested_languages()),
-    );
+    let i18n = locale::page_i18n_context();
     provide_context(i18n);
 
     view! {
@@ -145,25 +142,13 @@ fn Portal() -> impl IntoView {
     }
 }
 
-/// The header reflects who is signed in; it is refreshed at every navigation, since signing in or out navigates.
+/// The header reflects who is signed in.
 #[component]
 fn SiteHeader() -> impl IntoView {
     let location = use_location();
     let me = Resource::new(move || location.pathname.get(), |_| get_me());
     let log_out = ServerAction::<LogOut>::new();
     let i18n = use_i18n();
-    // Signing in (or correcting one's language) can change the language the server writes pages in while this page
-    // was rendered in another one; parts of it are worded once, so it loads again rather than mixing languages.
-    Effect::new(move |_| {
-        let changed = me
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|me| me.page_language != i18n.get_locale_untracked().as_str());
-        if changed {
-            let _ = window().location().reload();
-        }
-    });
     view! {
         <header class="site-header">
             <a class="brand" href="/">{t!(i18n, common.site_name)}</a>

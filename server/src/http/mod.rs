@@ -6,6 +6,7 @@ mod guard;
 mod health;
 pub mod my_data_export;
 pub mod security;
+mod whole_pages;
 
 use axum::{
     extract::FromRef, http::StatusCode, middleware::from_fn_with_state, routing::get, Router,
@@ -108,6 +109,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.app.clone());
+            app::api::context::RequestMemo::provide();
             security::provide_csp_nonce();
         }
     };
@@ -116,16 +118,19 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         move || shell(options.clone())
     };
     let policy = security::SecurityPolicy::from_settings(settings);
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+    let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), render)
-        .merge(exports::router())
-        .merge(my_data_export::router())
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context.clone(), shell))
+        .layer(axum::middleware::from_fn(whole_pages::send_whole));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(pages)
+        .merge(exports::router())
+        .merge(my_data_export::router())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(state.clone(), guard::protect_pages))
         .layer(session_layer(state.sessions.clone(), settings))
