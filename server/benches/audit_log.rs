@@ -15,7 +15,6 @@
 
 use chrono::{Duration as Span, TimeZone, Utc};
 use secrecy::SecretString;
-use sqlx::{Connection, Executor, PgConnection};
 use std::time::{Duration, Instant};
 
 use app::domain::consent::{Action, ResourceId};
@@ -26,6 +25,10 @@ use app::ports::{
 };
 use server::audit::verify::{verify_from, Position};
 use server::storage::SqlStore;
+use sqlx::Executor;
+
+mod support;
+use support::pg::PgDatabase;
 
 struct Options {
     postgres: bool,
@@ -247,19 +250,9 @@ async fn main() {
     let options = Options::from_args();
     let mut pg = None;
     let url = if options.postgres {
-        let admin_url = std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|url| url.starts_with("postgres"))
-            .unwrap_or_else(|| "postgres://root@127.0.0.1:5432/test".to_owned());
-        let name = format!("portal_audit_bench_{:08x}", rand::random::<u32>());
-        let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        pg = Some((admin, name.clone()));
-        format!("{base}/{name}")
+        let (database, url) = PgDatabase::create().await;
+        pg = Some(database);
+        url
     } else {
         let dir = std::env::temp_dir().join("portal-audit-bench");
         std::fs::create_dir_all(&dir).unwrap();
@@ -319,11 +312,7 @@ async fn main() {
     );
 
     store.close().await;
-    if let Some((mut admin, name)) = pg {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        admin
-            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-            .await
-            .unwrap();
+    if let Some(database) = pg {
+        database.drop_database().await;
     }
 }

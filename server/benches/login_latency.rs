@@ -4,11 +4,13 @@
 //! Run: `cargo bench -p server --bench login_latency` (release profile). Prints p50, p90, p99 and max.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
-use app::ports::{Clock, SystemClock};
-use server::{seed, settings::Settings};
-use tokio::{net::TcpListener, time::Instant};
+use server::seed;
+use tokio::time::Instant;
+
+mod support;
+use support::portal::Portal;
 
 const RATE_PER_SEC: u64 = 20;
 const SECONDS: u64 = 30;
@@ -16,24 +18,7 @@ const SECONDS: u64 = 30;
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let mut settings = Settings::for_data_dir(dir.path().to_path_buf(), None);
-    settings.site_addr = addr;
-    settings.public_url = Some(format!("http://{addr}"));
-    let store = server::open_store(&settings).await.unwrap();
-    seed::seed_demo(&store, SystemClock.now()).await.unwrap();
-    let server_settings = settings.clone();
-    tokio::spawn(async move {
-        server::serve_on(
-            listener,
-            store,
-            Arc::new(SystemClock),
-            &server_settings,
-            std::future::pending(),
-        )
-        .await
-    });
+    let addr = Portal::with_demo_data(None, dir.path(), None).await.serve();
 
     let client = reqwest::Client::new();
     let base = format!("http://{addr}");
