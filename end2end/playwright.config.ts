@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-// The suite runs against the release site: `cargo leptos build --release` first (see README.md).
+// The suite runs against the release site: `bash .ci/build-site` first, or `bash .ci/demo` (see README.md).
 const port = Number(process.env.PORTAL_E2E_PORT ?? 3457);
 const root = resolve(__dirname, '..');
 // CI points PORTAL_E2E_SERVER at the server of its test build (see .ci/test); the bundle is the release one either way.
-const server = process.env.PORTAL_E2E_SERVER ?? join(root, 'target', 'release', 'server');
+const server = process.env.PORTAL_E2E_SERVER ?? join(root, 'target', 'cargo', 'release', 'server');
 // Workers load this file again; the runner's choice reaches them (and the tests that read the API token) through
 // the environment they inherit.
 process.env.PORTAL_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'portal-e2e-'));

@@ -25,7 +25,7 @@ pub struct Settings {
     pub database_url: Option<SecretString>,
     /// `LEPTOS_SITE_ADDR`, as Leptos users expect.
     pub site_addr: SocketAddr,
-    /// `LEPTOS_SITE_ROOT`: where cargo-leptos put the compiled site.
+    /// `LEPTOS_SITE_ROOT`: where `.ci/build-site` (or cargo-leptos) put the compiled site.
     pub site_root: PathBuf,
     pub log_format: LogFormat,
     pub db_max_connections: u32,

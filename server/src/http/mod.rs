@@ -37,7 +37,7 @@ use app::{shell, App};
 use crate::settings::Settings;
 use crate::storage::SqlStore;
 
-/// The output name cargo-leptos compiles in; the fallback keeps plain `cargo test` builds serving the same paths.
+/// The site files' name (`.ci/env.sh` sets it, cargo-leptos too); the fallback keeps any other build serving the same paths.
 const OUTPUT_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
     Some(name) => name,
     None => "portal",

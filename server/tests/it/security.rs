@@ -94,7 +94,7 @@ async fn every_kind_of_response_is_hardened(backend: Backend) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_hardened(&missing, Some("no-store"));
 
-    // Plain `cargo test` has no compiled site, so the stylesheet is a 404 there; after `cargo leptos build` it is
+    // Plain `cargo test` has no compiled site, so the stylesheet is a 404 there; after `.ci/build-site` it is
     // served, and may keep the file server's caching.
     let stylesheet = get(&app, "/pkg/portal.css").await;
     if stylesheet.status() == StatusCode::OK {
