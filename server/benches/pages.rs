@@ -141,9 +141,11 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let server_runtime = load::runtime("server");
     let (database, url) = PgDatabase::when(options.postgres, &server_runtime);
-    let portal = server_runtime
-        .block_on(Portal::with_demo_data(url, dir.path(), options.pool))
-        .serve();
+    let portal = server_runtime.block_on(async {
+        Portal::with_demo_data(url, dir.path(), options.pool)
+            .await
+            .serve()
+    });
     let hello = server_runtime.block_on(load::start_hello());
     println!(
         "pages on {}, {} cores, {} connections, fixed rate {}/s",
