@@ -134,11 +134,7 @@ mod server_side {
         } else {
             None
         };
-        let mut labels = Labels::new(store);
-        let mut entries = Vec::with_capacity(lines.len());
-        for line in lines {
-            entries.push(entry(&mut labels, line, viewer).await?);
-        }
+        let entries = entries(context, lines, viewer).await?;
         let verification = store
             .verification_status()
             .await
@@ -152,6 +148,35 @@ mod server_side {
             resources: Vec::new(),
             can_verify: false,
         })
+    }
+
+    /// The `count` newest entries `viewer` may see, for a glance: no paging, no verification status.
+    pub async fn latest(
+        context: &AppContext,
+        filter: &AuditFilter,
+        viewer: Option<CustomerId>,
+        count: u32,
+    ) -> Result<Vec<LogEntryView>, AppError> {
+        let now = context.clock.now();
+        let lines = context
+            .store
+            .audit_lines(filter, viewer.is_some(), None, count, now)
+            .await
+            .map_err(internal)?;
+        entries(context, lines, viewer).await
+    }
+
+    async fn entries(
+        context: &AppContext,
+        lines: Vec<AuditLine>,
+        viewer: Option<CustomerId>,
+    ) -> Result<Vec<LogEntryView>, AppError> {
+        let mut labels = Labels::new(context.store.as_ref());
+        let mut entries = Vec::with_capacity(lines.len());
+        for line in lines {
+            entries.push(entry(&mut labels, line, viewer).await?);
+        }
+        Ok(entries)
     }
 
     async fn entry(

@@ -193,7 +193,22 @@ pub fn event(kind: SecurityEventKind, context: &AppContext) -> SecurityEvent {
 #[derive(Clone, Debug, Default)]
 pub struct RequestMemo {
     sign_in: Arc<tokio::sync::OnceCell<Option<Authenticated>>>,
+    staff: Arc<tokio::sync::OnceCell<Result<AsStaff, Refusal>>>,
     me: Arc<tokio::sync::OnceCell<Option<super::get_me::Me>>>,
+}
+
+/// What the page guard worked out for this request, put in its extensions for the page: a guarded page would
+/// otherwise read the account (and a staff member's roles) once in the guard and once more while it renders. Read
+/// through [`RequestMemo`], so only by reading requests.
+#[derive(Clone, Debug)]
+pub struct GuardedSignIn {
+    pub auth: Option<Authenticated>,
+    /// Set for the staff area, whose guard asked for the roles.
+    pub staff: Option<Result<AsStaff, Refusal>>,
+}
+
+fn guarded_sign_in() -> Option<GuardedSignIn> {
+    with_request(|parts| parts.extensions.get::<GuardedSignIn>().cloned())
 }
 
 impl RequestMemo {
@@ -214,10 +229,40 @@ pub async fn signed_in(context: &AppContext) -> Result<Option<Authenticated>, Ap
     match RequestMemo::for_reading() {
         Some(memo) => memo
             .sign_in
-            .get_or_try_init(|| authenticate_now(context))
+            .get_or_try_init(|| async {
+                match guarded_sign_in() {
+                    Some(guarded) => Ok(guarded.auth),
+                    None => authenticate_now(context).await,
+                }
+            })
             .await
             .cloned(),
         None => authenticate_now(context).await,
+    }
+}
+
+/// The staff capability of `auth` (this request's sign-in), its roles read once per reading request.
+async fn staff_capability(
+    context: &AppContext,
+    auth: Option<&Authenticated>,
+) -> Result<Result<AsStaff, Refusal>, AppError> {
+    let work_out = || async {
+        guard::as_staff(auth, context.store.as_ref())
+            .await
+            .map_err(internal)
+    };
+    match RequestMemo::for_reading() {
+        Some(memo) => memo
+            .staff
+            .get_or_try_init(|| async {
+                match guarded_sign_in().and_then(|guarded| guarded.staff) {
+                    Some(staff) => Ok(staff),
+                    None => work_out().await,
+                }
+            })
+            .await
+            .cloned(),
+        None => work_out().await,
     }
 }
 
@@ -326,10 +371,7 @@ pub async fn require_customer(context: &AppContext) -> Result<AsCustomer, AppErr
 
 pub async fn require_staff(context: &AppContext) -> Result<AsStaff, AppError> {
     let auth = signed_in(context).await?;
-    match guard::as_staff(auth.as_ref(), context.store.as_ref())
-        .await
-        .map_err(internal)?
-    {
+    match staff_capability(context, auth.as_ref()).await? {
         Ok(staff) => Ok(staff),
         Err(refusal) => refuse(context, auth.as_ref(), refusal).await,
     }
@@ -340,10 +382,7 @@ pub async fn require_role<C: TryFrom<AsStaff, Error = Refusal>>(
     context: &AppContext,
 ) -> Result<C, AppError> {
     let auth = signed_in(context).await?;
-    let staff = match guard::as_staff(auth.as_ref(), context.store.as_ref())
-        .await
-        .map_err(internal)?
-    {
+    let staff = match staff_capability(context, auth.as_ref()).await? {
         Ok(staff) => staff,
         Err(refusal) => return refuse(context, auth.as_ref(), refusal).await,
     };

@@ -64,19 +64,18 @@ pub fn older_link(path: &str, fields: &[&'static str], before: i64) -> String {
 pub fn AccessLogPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    let filter = query.with_untracked(|query| {
+        (
+            query.get("resource"),
+            query.get("role"),
+            query.get("from"),
+            query.get("until"),
+            query.get("outcome"),
+            query.get("before"),
+        )
+    });
     let log = Resource::new(
-        move || {
-            query.with(|query| {
-                (
-                    query.get("resource"),
-                    query.get("role"),
-                    query.get("from"),
-                    query.get("until"),
-                    query.get("outcome"),
-                    query.get("before"),
-                )
-            })
-        },
+        move || filter.clone(),
         |(resource, role, from, until, outcome, before)| {
             list_my_access_log(resource, role, from, until, outcome, before)
         },

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{get_me, list_my_access_log, list_my_consents, GrantSummary};
+use crate::api::{get_me, get_my_glance, AppError, Glance, GrantSummary};
 use crate::i18n::*;
 use crate::ui::access_log::LogEntries;
 use crate::ui::consent_parts::{actions, resource, time_left, usable_by};
@@ -12,13 +12,11 @@ use crate::ui::forms::ErrorText;
 use crate::ui::locale::current_locale;
 use crate::ui::title::PageTitle;
 
-/// How many of the latest log entries the dashboard shows; the rest is one link away.
-const RECENT_ENTRIES: usize = 5;
-
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = Resource::new(|| (), |_| get_me());
+    let glance = Resource::new(|| (), |_| get_my_glance());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.account.title)/>
         <Suspense fallback=|| ()>
@@ -31,10 +29,10 @@ pub fn AccountPage() -> impl IntoView {
             }}
         </Suspense>
         <p class="lead">{t!(i18n, auth.account.lead)}</p>
-        <crate::ui::messages::IncidentsNotice/>
+        <crate::ui::messages::IncidentsNotice glance/>
         <div class="glance" role="group" aria-label=move || t_string!(i18n, auth.account.glance_label)>
-            <AccessNow/>
-            <RecentLookUps/>
+            <AccessNow glance/>
+            <RecentLookUps glance/>
         </div>
         <nav aria-label=move || t_string!(i18n, auth.account.nav_label)>
             <ul class="link-list">
@@ -51,19 +49,18 @@ pub fn AccountPage() -> impl IntoView {
 
 /// Active grants and requests waiting for an answer: the two ways someone could reach private data.
 #[component]
-fn AccessNow() -> impl IntoView {
+fn AccessNow(glance: Resource<Result<Glance, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let consents = Resource::new(|| (), |_| list_my_consents());
     view! {
         <section class="card glance-card" id="access-now" aria-labelledby="access-now-heading">
             <h2 id="access-now-heading">{t!(i18n, auth.account.now_heading)}</h2>
             <Suspense fallback=move || view! { <p>{t!(i18n, auth.account.loading)}</p> }>
                 {move || {
-                    consents
+                    glance
                         .get()
                         .map(|result| match result {
-                            Ok(consents) => {
-                                let count = consents.pending.len();
+                            Ok(glance) => {
+                                let count = glance.pending;
                                 let pending = (count > 0)
                                     .then(|| {
                                         view! {
@@ -75,7 +72,7 @@ fn AccessNow() -> impl IntoView {
                                     });
                                 view! {
                                     {pending}
-                                    <ActiveGrants active=consents.active/>
+                                    <ActiveGrants active=glance.active/>
                                     <p><A href="/account/consents">{t!(i18n, auth.account.manage)}</A></p>
                                 }
                                     .into_any()
@@ -115,23 +112,17 @@ fn ActiveGrants(active: Vec<GrantSummary>) -> impl IntoView {
 
 /// The latest entries of the customer's access log, as the log page shows them.
 #[component]
-fn RecentLookUps() -> impl IntoView {
+fn RecentLookUps(glance: Resource<Result<Glance, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let log = Resource::new(
-        || (),
-        |_| list_my_access_log(None, None, None, None, None, None),
-    );
     view! {
         <section class="card glance-card" id="recent-access" aria-labelledby="recent-access-heading">
             <h2 id="recent-access-heading">{t!(i18n, auth.account.recent_heading)}</h2>
             <Suspense fallback=move || view! { <p>{t!(i18n, auth.account.loading)}</p> }>
                 {move || {
-                    log.get()
+                    glance
+                        .get()
                         .map(|result| match result {
-                            Ok(log) => {
-                                let entries = log.entries.into_iter().take(RECENT_ENTRIES).collect();
-                                view! { <LogEntries entries for_customer=true/> }.into_any()
-                            }
+                            Ok(glance) => view! { <LogEntries entries=glance.recent for_customer=true/> }.into_any(),
                             Err(error) => view! { <ErrorText error/> }.into_any(),
                         })
                 }}

@@ -2,10 +2,7 @@
 //! before; and the one-click revoke page the oral-consent receipt links to. Every form works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_router::{
-    components::A,
-    hooks::{use_location, use_params_map},
-};
+use leptos_router::{components::A, hooks::use_params_map};
 
 use super::consent_parts::{
     self as parts, action_error, returned_error, ActionChoices, Choice, DoneNotice, Input,
@@ -38,19 +35,7 @@ pub fn ConsentsPage() -> impl IntoView {
     let deny = ServerAction::<DenyRequest>::new();
     let revoke = ServerAction::<RevokeGrant>::new();
     let grant = ServerAction::<GrantAccess>::new();
-    let location = use_location();
-    let consents = Resource::new(
-        move || {
-            (
-                location.search.get(),
-                approve.version().get(),
-                deny.version().get(),
-                revoke.version().get(),
-                grant.version().get(),
-            )
-        },
-        |_| list_my_consents(),
-    );
+    let consents = Resource::new(|| (), |_| list_my_consents());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), consents.title)/>
         <h1>{t!(i18n, consents.title)}</h1>
@@ -445,10 +430,8 @@ pub fn RevokeGrantPage() -> impl IntoView {
     let params = use_params_map();
     let revoke = ServerAction::<RevokeGrant>::new();
     let error = form_error(revoke.value());
-    let found = Resource::new(
-        move || params.with(|params| params.get("id").unwrap_or_default()),
-        get_my_grant,
-    );
+    let id = params.with_untracked(|params| params.get("id").unwrap_or_default());
+    let found = Resource::new(move || id.clone(), get_my_grant);
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), consents.revoke.title)/>
         <h1>{t!(i18n, consents.revoke.title)}</h1>

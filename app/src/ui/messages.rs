@@ -2,9 +2,10 @@
 //! will send them with its kind and state, and the one communication they may turn off.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
-use crate::api::{list_my_messages, IncidentView, MessageView, SetMailPreferences};
+use crate::api::{
+    list_my_messages, AppError, Glance, IncidentView, MessageView, SetMailPreferences,
+};
 use crate::i18n::*;
 use crate::ui::consent_parts::{action_error, returned_error, when, DoneNotice};
 use crate::ui::forms::{ErrorSummary, ErrorText};
@@ -52,11 +53,7 @@ fn done_text(flag: &str) -> Option<&'static str> {
 pub fn MessagesPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SetMailPreferences>::new();
-    let location = use_location();
-    let mine = Resource::new(
-        move || (location.search.get(), save.version().get()),
-        |_| list_my_messages(),
-    );
+    let mine = Resource::new(|| (), |_| list_my_messages());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), log.messages.title)/>
         <h1>{t!(i18n, log.messages.title)}</h1>
@@ -187,16 +184,16 @@ fn Ledger(messages: Vec<MessageView>) -> impl IntoView {
     }
 }
 
-/// On the customer's account page: the incidents that concern them, and the way to all their messages.
+/// On the customer's account page: the incidents that concern them (from the page's glance), and the way to all
+/// their messages.
 #[component]
-pub fn IncidentsNotice() -> impl IntoView {
-    let mine = Resource::new(|| (), |_| list_my_messages());
+pub fn IncidentsNotice(glance: Resource<Result<Glance, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                mine.get()
+                glance.get()
                     .and_then(Result::ok)
-                    .map(|mine| view! { <Incidents incidents=mine.incidents/> })
+                    .map(|glance| view! { <Incidents incidents=glance.incidents/> })
             }}
         </Suspense>
     }

@@ -26,7 +26,6 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    hooks::use_location,
     ParamSegment, SsrMode, StaticSegment,
 };
 use title::{PageTitle, SiteTitle};
@@ -145,8 +144,7 @@ fn Portal() -> impl IntoView {
 /// The header reflects who is signed in.
 #[component]
 fn SiteHeader() -> impl IntoView {
-    let location = use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| get_me());
+    let me = Resource::new(|| (), |_| get_me());
     let log_out = ServerAction::<LogOut>::new();
     let i18n = use_i18n();
     view! {

@@ -3,7 +3,7 @@
 //! export; and requests about one's data with their 30-day clock. Every form works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::api::{
     get_my_data, ConfirmEmailChange, ContractSummary, CorrectMyData, DataRequestView,
@@ -98,18 +98,7 @@ pub fn MyDataPage() -> impl IntoView {
     let correct = ServerAction::<CorrectMyData>::new();
     let email = ServerAction::<RequestEmailChange>::new();
     let file = ServerAction::<FileDataRequest>::new();
-    let location = use_location();
-    let data = Resource::new(
-        move || {
-            (
-                location.search.get(),
-                correct.version().get(),
-                email.version().get(),
-                file.version().get(),
-            )
-        },
-        |_| get_my_data(),
-    );
+    let data = Resource::new(|| (), |_| get_my_data());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), data.title)/>
         <h1>{t!(i18n, data.title)}</h1>

@@ -146,7 +146,7 @@ fn SecondFactorSection(me: MeResource) -> impl IntoView {
 fn SessionsSection() -> impl IntoView {
     let i18n = use_i18n();
     let end = ServerAction::<EndSession>::new();
-    let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
+    let sessions = Resource::new(|| (), |_| list_sessions());
     let error = form_error(end.value());
     view! {
         <section aria-labelledby="sessions-heading">

@@ -45,14 +45,19 @@ pub fn SupervisionPage() -> impl IntoView {
             )
         })
     };
-    let found = Resource::new(asked, find_mailboxes);
-    let stats = Resource::new(opened, |(customer, mailbox)| async move {
-        if customer.is_empty() || mailbox.is_empty() {
-            None
-        } else {
-            Some(view_mailbox_stats(customer, mailbox).await)
-        }
-    });
+    // Read once while the page is built: a source that reads the query could run after the page was dropped.
+    let (asked_now, opened_now) = (asked(), opened());
+    let found = Resource::new(move || asked_now.clone(), find_mailboxes);
+    let stats = Resource::new(
+        move || opened_now.clone(),
+        |(customer, mailbox)| async move {
+            if customer.is_empty() || mailbox.is_empty() {
+                None
+            } else {
+                Some(view_mailbox_stats(customer, mailbox).await)
+            }
+        },
+    );
     let error = Signal::derive(move || match (found.get(), stats.get()) {
         (Some(Err(error)), _) | (_, Some(Some(Err(error)))) => Some(ShownError {
             field: error.field().map(str::to_owned),

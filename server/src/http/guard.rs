@@ -9,6 +9,7 @@ use axum::{
 };
 use tower_sessions::Session;
 
+use app::api::context::GuardedSignIn;
 use app::auth::guard::{self, Refusal};
 use app::auth::session::Stage;
 use app::domain::SecurityEventKind;
@@ -44,7 +45,7 @@ const FORBIDDEN_PAGE: &str = "<!DOCTYPE html><html lang=\"fr\"><head><meta chars
 pub async fn protect_pages(
     State(state): State<AppState>,
     session: Session,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
@@ -60,11 +61,12 @@ pub async fn protect_pages(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
+    let mut staff = None;
     let refusal = match area {
         Area::Customer => guard::as_customer(auth.as_ref()).err(),
         Area::SignedIn => guard::signed_in_fully(auth.as_ref()).err(),
         Area::Staff => match guard::as_staff(auth.as_ref(), context.store.as_ref()).await {
-            Ok(result) => result.err(),
+            Ok(result) => staff.insert(result).as_ref().err().copied(),
             Err(error) => {
                 tracing::error!(%error, "page guard could not read staff roles");
                 return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -72,7 +74,12 @@ pub async fn protect_pages(
         },
     };
     match refusal {
-        None => next.run(request).await,
+        None => {
+            request
+                .extensions_mut()
+                .insert(GuardedSignIn { auth, staff });
+            next.run(request).await
+        }
         Some(Refusal::NotSignedIn) => {
             Redirect::to(&format!("/login?next={}", encode_path(&path))).into_response()
         }

@@ -69,7 +69,7 @@ const TO_LOGIN_ACCOUNT: &str = "303 /login?next=/account";
 const TO_SECOND_FACTOR: &str = "303 /login/second-factor";
 
 /// In order: the rows that end sessions come last.
-const MATRIX: [Row; 18] = [
+const MATRIX: [Row; 19] = [
     page(
         "/account",
         [
@@ -122,6 +122,12 @@ const MATRIX: [Row; 18] = [
         "get-me",
         &[],
         ["200 null", "200", "200", "200 null", "200", "200", "200"],
+    ),
+    // The customer's dashboard: a customer's own, refused (and logged) to staff.
+    function(
+        "get-my-glance",
+        &[],
+        ["401", "200", "200", "401", "403", "403", "403"],
     ),
     function(
         "list-sessions",

@@ -33,15 +33,10 @@ pub fn AcknowledgeBanner() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let acknowledge = ServerAction::<AcknowledgeCharter>::new();
+    let path = location.pathname.get_untracked();
     let prompt = Resource::new(
-        move || {
-            (
-                location.pathname.get(),
-                location.search.get(),
-                acknowledge.version().get(),
-            )
-        },
-        |(path, _, _)| async move {
+        move || path.clone(),
+        |path| async move {
             if in_customer_area(&path) {
                 get_charter_prompt().await.ok().flatten()
             } else {

@@ -16,8 +16,10 @@ use crate::ui::title::PageTitle;
 pub fn DiffPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    let asked =
+        query.with_untracked(|query| (query.get("from"), query.get("to"), query.get("lang")));
     let diff = Resource::new(
-        move || query.with(|query| (query.get("from"), query.get("to"), query.get("lang"))),
+        move || asked.clone(),
         |(from, to, lang)| get_charter_diff(from, to, lang),
     );
     view! {

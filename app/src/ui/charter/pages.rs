@@ -31,10 +31,8 @@ pub fn CharterPage() -> impl IntoView {
 pub fn VersionPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let page = Resource::new(
-        move || params.with(|params| params.get("number").unwrap_or_default()),
-        |number| get_charter(Some(number)),
-    );
+    let number = params.with_untracked(|params| params.get("number").unwrap_or_default());
+    let page = Resource::new(move || number.clone(), |number| get_charter(Some(number)));
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), charter.title)/>
         <Suspense fallback=move || view! { <p>{t!(i18n, charter.loading)}</p> }>

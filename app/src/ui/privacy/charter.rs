@@ -3,7 +3,6 @@
 //! summary, which sends the terms-change notice to every customer.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use super::log::PrivacyNav;
 use crate::api::{
@@ -117,18 +116,7 @@ pub fn CharterDraftPage() -> impl IntoView {
     let save = ServerAction::<SaveCharterDraft>::new();
     let publish = ServerAction::<PublishCharter>::new();
     let resend = ServerAction::<SendCharterNotice>::new();
-    let location = use_location();
-    let draft = Resource::new(
-        move || {
-            (
-                location.search.get(),
-                save.version().get(),
-                publish.version().get(),
-                resend.version().get(),
-            )
-        },
-        |_| get_charter_draft(),
-    );
+    let draft = Resource::new(|| (), |_| get_charter_draft());
     let save_error = form_error(save.value());
     let publish_error = form_error(publish.value());
     view! {

@@ -2,7 +2,6 @@
 //! 30-day clock of each and a form to record the answer given.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use super::log::PrivacyNav;
 use crate::api::{list_open_data_requests, AnswerDataRequest, OpenRequestView};
@@ -21,11 +20,7 @@ fn done_text(flag: &str) -> Option<&'static str> {
 pub fn DataRequestsPage() -> impl IntoView {
     let i18n = use_i18n();
     let answer = ServerAction::<AnswerDataRequest>::new();
-    let location = use_location();
-    let open = Resource::new(
-        move || (location.search.get(), answer.version().get()),
-        |_| list_open_data_requests(),
-    );
+    let open = Resource::new(|| (), |_| list_open_data_requests());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.data_requests.title)/>
         <h1>{t!(i18n, privacy.data_requests.title)}</h1>

@@ -2,7 +2,6 @@
 //! required; an optional date before which the customer must not be told), and the list of every disclosure.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use super::log::PrivacyNav;
 use crate::api::{list_disclosures, DisclosureView, RecordDisclosure};
@@ -27,11 +26,7 @@ pub fn DisclosuresPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = current_locale();
     let record = ServerAction::<RecordDisclosure>::new();
-    let location = use_location();
-    let ledger = Resource::new(
-        move || (location.search.get(), record.version().get()),
-        |_| list_disclosures(),
-    );
+    let ledger = Resource::new(|| (), |_| list_disclosures());
     let error = form_error(record.value());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.disclosures.title)/>

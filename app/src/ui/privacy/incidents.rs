@@ -3,7 +3,7 @@
 //! only record and queue.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_location};
+use leptos_router::components::A;
 
 use crate::api::{list_incidents, AnnounceNewService, DeclareIncident};
 use crate::i18n::*;
@@ -66,11 +66,7 @@ pub fn IncidentsPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = current_locale();
     let declare = ServerAction::<DeclareIncident>::new();
-    let location = use_location();
-    let incidents = Resource::new(
-        move || (location.search.get(), declare.version().get()),
-        |_| list_incidents(),
-    );
+    let incidents = Resource::new(|| (), |_| list_incidents());
     let error = form_error(declare.value());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), privacy.incidents.title)/>

@@ -34,22 +34,20 @@ pub fn AuditLogPage() -> impl IntoView {
     let i18n = use_i18n();
     let verify = ServerAction::<VerifyAuditLog>::new();
     let query = use_query_map();
+    let filter = query.with_untracked(|query| {
+        (
+            query.get("customer_number"),
+            query.get("resource"),
+            query.get("role"),
+            query.get("from"),
+            query.get("until"),
+            query.get("outcome"),
+            query.get("before"),
+        )
+    });
     let log = Resource::new(
-        move || {
-            let filter = query.with(|query| {
-                (
-                    query.get("customer_number"),
-                    query.get("resource"),
-                    query.get("role"),
-                    query.get("from"),
-                    query.get("until"),
-                    query.get("outcome"),
-                    query.get("before"),
-                )
-            });
-            (filter, verify.version().get())
-        },
-        |((customer, resource, role, from, until, outcome, before), _)| {
+        move || filter.clone(),
+        |(customer, resource, role, from, until, outcome, before)| {
             list_audit_log(customer, resource, role, from, until, outcome, before)
         },
     );

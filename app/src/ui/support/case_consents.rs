@@ -36,8 +36,9 @@ fn ConsentsPage(
     customer_number: Signal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let asked = (case.get_untracked(), customer_number.get_untracked());
     let found = Resource::new(
-        move || (case.get(), customer_number.get()),
+        move || asked.clone(),
         |(case, customer_number)| get_customer_consents(case, customer_number),
     );
     view! {

@@ -2,7 +2,7 @@
 //! for it).
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_location};
+use leptos_router::components::A;
 
 use super::SupportNav;
 use crate::api::{list_cases, OpenCase, ResolveCase};
@@ -25,17 +25,7 @@ pub fn CasesPage() -> impl IntoView {
     let locale = current_locale();
     let open = ServerAction::<OpenCase>::new();
     let resolve = ServerAction::<ResolveCase>::new();
-    let location = use_location();
-    let cases = Resource::new(
-        move || {
-            (
-                location.search.get(),
-                open.version().get(),
-                resolve.version().get(),
-            )
-        },
-        |_| list_cases(),
-    );
+    let cases = Resource::new(|| (), |_| list_cases());
     let done = query_flag("done");
     let opened_case = query_flag("case");
     let opened_for = query_flag("customer");

@@ -28,7 +28,11 @@ pub fn ContactsPage() -> impl IntoView {
             )
         })
     };
-    let card = Resource::new(asked, |(query, reason)| look_up_contact(query, reason));
+    let asked_now = asked();
+    let card = Resource::new(
+        move || asked_now.clone(),
+        |(query, reason)| look_up_contact(query, reason),
+    );
     let error = Signal::derive(move || match card.get() {
         Some(Err(error)) => Some(ShownError {
             field: error.field().map(str::to_owned),

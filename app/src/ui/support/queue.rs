@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use super::SupportNav;
 use crate::api::{list_consent_queue, ConsentQueue, RequestView, WithdrawRequest};
@@ -27,11 +26,7 @@ fn done_text(flag: &str) -> Option<&'static str> {
 pub fn QueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let withdraw = ServerAction::<WithdrawRequest>::new();
-    let location = use_location();
-    let queue = Resource::new(
-        move || (location.search.get(), withdraw.version().get()),
-        |_| list_consent_queue(),
-    );
+    let queue = Resource::new(|| (), |_| list_consent_queue());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.queue.title)/>
         <h1>{t!(i18n, staff.queue.title)}</h1>

@@ -10,7 +10,7 @@ use crate::support::auth::{
     CUSTOMER, OTHER_CUSTOMER, PRIVACY_OFFICER, SUPPORT, SYSADMIN,
 };
 use crate::support::{Backend, TestApp};
-use app::api::AccessLog;
+use app::api::{AccessLog, Glance};
 use app::domain::consent::{Action, DenyRule, GrantId, ResourceId};
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress, Role};
 use app::ports::{
@@ -126,6 +126,13 @@ async fn a_customer_sees_and_exports_their_own_log_only(backend: Backend) {
     let browser = sign_in_customer(&app, CUSTOMER).await;
     let expected = visible_ids(&app, jeanne).await;
     assert!(expected.len() > 2_346);
+
+    // The dashboard's glance: her five newest, although the newest entries of all are Luca's.
+    let glance = browser.call("get-my-glance", &[]).await;
+    assert_eq!(glance.status, StatusCode::OK, "{}", glance.body);
+    let glance: Glance = serde_json::from_str(&glance.body).unwrap();
+    let recent: Vec<i64> = glance.recent.iter().map(|entry| entry.id).collect();
+    assert_eq!(recent, expected[..5].to_vec());
 
     // The server function: only her entries, even when asked for someone else's.
     for form in [
