@@ -224,21 +224,33 @@ impl RequestMemo {
     }
 }
 
+/// `work_out` once per reading request, its answer kept in the memo's `cell`; every time otherwise.
+async fn once_per_reading<T, F>(
+    cell: fn(&RequestMemo) -> &tokio::sync::OnceCell<T>,
+    work_out: impl FnOnce() -> F,
+) -> Result<T, AppError>
+where
+    T: Clone,
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    match RequestMemo::for_reading() {
+        Some(memo) => cell(&memo).get_or_try_init(work_out).await.cloned(),
+        None => work_out().await,
+    }
+}
+
 /// The signed-in account behind this request, if any.
 pub async fn signed_in(context: &AppContext) -> Result<Option<Authenticated>, AppError> {
-    match RequestMemo::for_reading() {
-        Some(memo) => memo
-            .sign_in
-            .get_or_try_init(|| async {
-                match guarded_sign_in() {
-                    Some(guarded) => Ok(guarded.auth),
-                    None => authenticate_now(context).await,
-                }
-            })
-            .await
-            .cloned(),
-        None => authenticate_now(context).await,
-    }
+    once_per_reading(
+        |memo| &memo.sign_in,
+        || async {
+            match guarded_sign_in() {
+                Some(guarded) => Ok(guarded.auth),
+                None => authenticate_now(context).await,
+            }
+        },
+    )
+    .await
 }
 
 /// The staff capability of `auth` (this request's sign-in), its roles read once per reading request.
@@ -246,37 +258,28 @@ async fn staff_capability(
     context: &AppContext,
     auth: Option<&Authenticated>,
 ) -> Result<Result<AsStaff, Refusal>, AppError> {
-    let work_out = || async {
-        guard::as_staff(auth, context.store.as_ref())
-            .await
-            .map_err(internal)
-    };
-    match RequestMemo::for_reading() {
-        Some(memo) => memo
-            .staff
-            .get_or_try_init(|| async {
-                match guarded_sign_in().and_then(|guarded| guarded.staff) {
-                    Some(staff) => Ok(staff),
-                    None => work_out().await,
-                }
-            })
-            .await
-            .cloned(),
-        None => work_out().await,
-    }
+    once_per_reading(
+        |memo| &memo.staff,
+        || async {
+            match guarded_sign_in().and_then(|guarded| guarded.staff) {
+                Some(staff) => Ok(staff),
+                None => guard::as_staff(auth, context.store.as_ref())
+                    .await
+                    .map_err(internal),
+            }
+        },
+    )
+    .await
 }
 
-/// `work_out` once per reading request; every time otherwise.
+/// Who is signed in, for greetings and menus: `work_out` once per reading request.
 pub async fn who_am_i<F>(
     work_out: impl FnOnce() -> F,
 ) -> Result<Option<super::get_me::Me>, AppError>
 where
     F: std::future::Future<Output = Result<Option<super::get_me::Me>, AppError>>,
 {
-    match RequestMemo::for_reading() {
-        Some(memo) => memo.me.get_or_try_init(work_out).await.cloned(),
-        None => work_out().await,
-    }
+    once_per_reading(|memo| &memo.me, work_out).await
 }
 
 async fn authenticate_now(context: &AppContext) -> Result<Option<Authenticated>, AppError> {
