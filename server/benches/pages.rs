@@ -11,7 +11,8 @@
 //! database on the server at `DATABASE_URL`, default `postgres://root@127.0.0.1:5432/test`, dropped afterwards).
 //! A path such as `/account` (repeatable) measures only that page; `--pool N` sets the server's database pool.
 //! Targets on 2 cores: `/account` ≥ 3,000 req/s and p99 ≤ 20 ms at 1,000/s, `/login` ≥ 10,000 req/s, peak RSS ≤ 200
-//! MB. The run fails when the server panicked (the panic hook counts them).
+//! MB. Then 500 requests per page are abandoned mid-render; the run fails when the server panicked (the panic hook
+//! counts them).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use bytes::Bytes;
@@ -39,6 +40,9 @@ enum Who {
     Customer,
     Support,
 }
+
+/// Requests per page whose connection is closed mid-render (see `load::abandon`).
+const ABANDONED: usize = 500;
 
 const PAGES: [(&str, Who, &str); 7] = [
     ("/login", Who::Anyone, "password"),
@@ -174,6 +178,7 @@ fn main() {
             }
             let bytes = check_page(&target, expected).await;
             let (saturation, latencies) = load::measure(path, &target, &options).await;
+            load::abandon(&target, ABANDONED).await;
             rows.push((path, bytes, saturation, latencies));
         }
         println!();
@@ -205,7 +210,10 @@ fn main() {
                 saturation.failed + latencies.failed,
             );
         }
+        // The tasks of the last abandoned pages end shortly after their connections.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     });
+    println!("requests abandoned mid-render: {ABANDONED} per page");
     println!(
         "peak RSS (server and load generator): {:.0} MiB",
         load::peak_rss_mib()

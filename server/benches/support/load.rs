@@ -385,6 +385,46 @@ pub async fn measure(
     (saturation, latencies)
 }
 
+/// Sends `count` requests for `target`, 32 at a time, each on its own connection that is closed before the answer
+/// is read, a random 0–4 ms after sending, as a browser that leaves mid-render does: the page's tasks must end
+/// quietly when their request is gone.
+pub async fn abandon(target: &Target, count: usize) {
+    use tokio::io::AsyncWriteExt;
+    let mut request = format!(
+        "{} {} HTTP/1.1\r\nhost: {}\r\n",
+        target.method, target.path, target.addr
+    );
+    for (name, value) in &target.headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    let request = Arc::new(request);
+    let mut left = count;
+    while left > 0 {
+        let batch = left.min(32);
+        left -= batch;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..batch {
+            let request = request.clone();
+            let addr = target.addr;
+            tasks.spawn(async move {
+                let Ok(mut stream) = TcpStream::connect(addr).await else {
+                    return;
+                };
+                if stream.write_all(request.as_bytes()).await.is_ok() {
+                    let wait = rand::random::<u64>() % 4_000;
+                    tokio::time::sleep(Duration::from_micros(wait)).await;
+                }
+                // A zero linger closes with a reset, as a closed tab does; tokio deprecates `set_linger` for the
+                // blocking close a non-zero linger makes, which a zero one does not.
+                #[allow(deprecated)]
+                let _ = stream.set_linger(Some(Duration::ZERO));
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+    }
+}
+
 /// The process's peak resident set size in MiB (`VmHWM`), or NaN where `/proc` does not say.
 pub fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")

@@ -124,7 +124,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             AppState,
             _,
         >(context.clone(), shell))
-        .layer(axum::middleware::from_fn(whole_pages::send_whole));
+        .layer(from_fn_with_state(
+            settings.request_timeout(),
+            whole_pages::send_whole,
+        ));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
