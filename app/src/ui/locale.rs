@@ -73,10 +73,12 @@ pub fn preferred_locale(headers: &http::HeaderMap) -> Locale {
 }
 
 /// The page's translations context. Not `<I18nContextProvider>`: it also renders an empty `<script>`, which carries
-/// no CSP nonce. On the server the context is made under a paused owner: the library starts an isomorphic effect (to
-/// write its cookie, which is off here) that would otherwise run as a detached task, now and then after the request
-/// ended and its signals were disposed, and panic. Paused, it never runs; nothing is lost, as the page's language is
-/// fixed for the request and the cookie is written by the server's own handlers.
+/// no CSP nonce. On the server the context is made under an owner that is paused once it is made: the library starts
+/// an isomorphic effect (to write its cookie, which is off here) that runs as a detached task, and under load that
+/// task's first run came after the request had ended and its signals were disposed, and panicked. Pausing must come
+/// after: an effect's owner does not inherit a pause made before it exists, only one that reaches it as a child.
+/// Paused, it never runs; nothing is lost, as the page's language is fixed for the request and the cookie is written
+/// by the server's own handlers.
 pub fn page_i18n_context() -> leptos_i18n::I18nContext<Locale> {
     let init = || {
         leptos_i18n::context::init_i18n_context_with_options::<Locale>(
@@ -89,8 +91,8 @@ pub fn page_i18n_context() -> leptos_i18n::I18nContext<Locale> {
     {
         if let Some(parent) = Owner::current() {
             let quiet = parent.child();
-            quiet.pause();
             let i18n = quiet.with(init);
+            quiet.pause();
             // The context's signals live in `quiet`: it must last as long as the page, not this function.
             on_cleanup(move || drop(quiet));
             return i18n;
