@@ -14,6 +14,10 @@ pub mod storage;
 pub mod telemetry;
 pub mod tokens;
 
+/// In the library rather than `main.rs`, so that the tests and the benchmarks run on the allocator the portal runs on.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::{future::Future, sync::Arc};
 use tokio::net::TcpListener;
 
