@@ -15,6 +15,9 @@ const dataDir = process.env.PORTAL_E2E_DATA_DIR;
 /** The SMTP server the portal sends to: the mail tests' aiosmtpd sink, which stores each message it receives. */
 const smtpPort = Number(process.env.PORTAL_E2E_SMTP_PORT ?? port + 1);
 process.env.PORTAL_E2E_MAIL_DIR ??= join(dataDir, 'smtp-sink');
+/** The server's standard error, which tests/server-log.teardown.ts reads for panics once the suite has run. */
+process.env.PORTAL_E2E_SERVER_LOG ??= join(dataDir, 'server.log');
+const serverLog = process.env.PORTAL_E2E_SERVER_LOG;
 /** The integration API's bearer token for access checks; tests/consent.spec.ts reads it. */
 const apiTokenFile = join(dataDir, 'e2e-api-token');
 
@@ -26,6 +29,7 @@ export default defineConfig({
   workers: 2,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
+  globalTeardown: './tests/server-log.teardown.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     // The portal answers in the language this browser chose, else the account's, else Accept-Language. The suite
@@ -102,7 +106,7 @@ export default defineConfig({
         ),
         `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
         `"${server}" create-service-token --name e2e-ticketing --scopes consent-requests > "${join(dataDir, 'e2e-ticketing-token')}"`,
-        `exec "${server}" serve`,
+        `exec "${server}" serve 2>>"${serverLog}"`,
       ].join(' && '),
       url: `http://127.0.0.1:${port}/readyz`,
       reuseExistingServer: false,
