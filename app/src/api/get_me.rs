@@ -12,7 +12,6 @@ pub struct Me {
     pub is_staff: bool,
     pub roles: Vec<Role>,
     pub second_factor_enrolled: bool,
-    pub unused_recovery_codes: u32,
 }
 
 #[server(prefix = "/sf", endpoint = "get-me")]
@@ -51,11 +50,6 @@ mod server_side {
             is_staff: matches!(auth.account.principal, Principal::Staff(_)),
             roles,
             second_factor_enrolled: auth.account.totp_secret.is_some(),
-            unused_recovery_codes: context
-                .store
-                .unused_recovery_codes(auth.account.id)
-                .await
-                .map_err(internal)?,
         }))
     }
 }

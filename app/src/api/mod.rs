@@ -52,6 +52,7 @@ mod change_password;
 mod confirm_enrolment;
 mod consent_flows;
 mod consent_views;
+mod count_my_recovery_codes;
 mod declare_incident;
 mod deny_request;
 mod disable_second_factor;
@@ -105,6 +106,7 @@ pub use consent_views::{
     GrantSummary, GrantUsers, MyConsents, OneGrant, RequestView, ResourceLabel, StaffLabel,
 };
 pub use correct_my_data::{correct_my_data, CorrectMyData};
+pub use count_my_recovery_codes::{count_my_recovery_codes, CountMyRecoveryCodes};
 pub use declare_incident::{declare_incident, DeclareIncident, IncidentForm};
 pub use deny_request::{deny_request, DenyRequest};
 pub use disable_second_factor::{disable_second_factor, DisableSecondFactor};

@@ -5,7 +5,8 @@ use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
 use crate::api::{
-    get_me, list_sessions, AppError, ChangePassword, DisableSecondFactor, EndSession, Me,
+    count_my_recovery_codes, get_me, list_sessions, AppError, ChangePassword, DisableSecondFactor,
+    EndSession, Me,
 };
 use crate::i18n::*;
 use crate::ui::consent_parts::when;
@@ -101,6 +102,7 @@ fn SignInAddressSection(me: MeResource) -> impl IntoView {
 #[component]
 fn SecondFactorSection(me: MeResource) -> impl IntoView {
     let i18n = use_i18n();
+    let codes = Resource::new(|| (), |_| count_my_recovery_codes());
     let locale = current_locale();
     let disable = ServerAction::<DisableSecondFactor>::new();
     let error = form_error(disable.value());
@@ -109,6 +111,7 @@ fn SecondFactorSection(me: MeResource) -> impl IntoView {
             <h2 id="second-factor-heading">{t!(i18n, auth.security.second_factor.heading)}</h2>
             <Suspense fallback=|| ()>
                 {move || {
+                    let remaining = codes.get().and_then(Result::ok).flatten().unwrap_or_default();
                     me.get()
                         .and_then(Result::ok)
                         .flatten()
@@ -121,12 +124,12 @@ fn SecondFactorSection(me: MeResource) -> impl IntoView {
                                     .into_any()
                             } else if me.is_staff {
                                 view! {
-                                    <p>{t!(i18n, auth.security.second_factor.on_staff, remaining = me.unused_recovery_codes)}</p>
+                                    <p>{t!(i18n, auth.security.second_factor.on_staff, remaining = remaining)}</p>
                                 }
                                     .into_any()
                             } else {
                                 view! {
-                                    <p>{t!(i18n, auth.security.second_factor.on, remaining = me.unused_recovery_codes)}</p>
+                                    <p>{t!(i18n, auth.security.second_factor.on, remaining = remaining)}</p>
                                     <ActionForm action=disable attr:class="form" attr:id="disable-second-factor-form">
                                         <ErrorSummary error/>
                                         <Field name="password" label=td_string!(locale, auth.security.second_factor.password) kind="password" autocomplete="current-password" error/>

@@ -69,7 +69,7 @@ const TO_LOGIN_ACCOUNT: &str = "303 /login?next=/account";
 const TO_SECOND_FACTOR: &str = "303 /login/second-factor";
 
 /// In order: the rows that end sessions come last.
-const MATRIX: [Row; 19] = [
+const MATRIX: [Row; 20] = [
     page(
         "/account",
         [
@@ -120,6 +120,12 @@ const MATRIX: [Row; 19] = [
     ),
     function(
         "get-me",
+        &[],
+        ["200 null", "200", "200", "200 null", "200", "200", "200"],
+    ),
+    // The security page's count of unused recovery codes: anyone fully signed in, their own.
+    function(
+        "count-my-recovery-codes",
         &[],
         ["200 null", "200", "200", "200 null", "200", "200", "200"],
     ),
