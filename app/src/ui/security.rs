@@ -5,8 +5,8 @@ use leptos_router::components::A;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
 use crate::api::{
-    count_my_recovery_codes, get_me, list_sessions, AppError, ChangePassword, DisableSecondFactor,
-    EndSession, Me,
+    get_me, get_my_recovery_code_count, list_sessions, AppError, ChangePassword,
+    DisableSecondFactor, EndSession, Me,
 };
 use crate::i18n::*;
 use crate::ui::consent_parts::when;
@@ -102,7 +102,7 @@ fn SignInAddressSection(me: MeResource) -> impl IntoView {
 #[component]
 fn SecondFactorSection(me: MeResource) -> impl IntoView {
     let i18n = use_i18n();
-    let codes = Resource::new(|| (), |_| count_my_recovery_codes());
+    let codes = Resource::new(|| (), |_| get_my_recovery_code_count());
     let locale = current_locale();
     let disable = ServerAction::<DisableSecondFactor>::new();
     let error = form_error(disable.value());

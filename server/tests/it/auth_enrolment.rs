@@ -32,9 +32,9 @@ async fn new_staff(app: &TestApp, email: &str, role: Role) {
     .unwrap();
 }
 
-/// What the security page says is left: `count-my-recovery-codes`, which `get-me` no longer carries.
+/// What the security page says is left: `get-my-recovery-code-count`, which `get-me` no longer carries.
 async fn recovery_codes_left(browser: &Browser) -> u64 {
-    let reply = browser.call("count-my-recovery-codes", &[]).await;
+    let reply = browser.call("get-my-recovery-code-count", &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     reply
         .json()

@@ -125,7 +125,7 @@ const MATRIX: [Row; 20] = [
     ),
     // The security page's count of unused recovery codes: anyone fully signed in, their own.
     function(
-        "count-my-recovery-codes",
+        "get-my-recovery-code-count",
         &[],
         ["200 null", "200", "200", "200 null", "200", "200", "200"],
     ),

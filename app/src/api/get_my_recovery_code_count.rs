@@ -4,8 +4,8 @@ use super::AppError;
 
 /// How many of the signed-in account's recovery codes are still unused; `None` when nobody is fully signed in. Only
 /// the security page shows it, so it is not part of `get_me`, which every page reads for its header.
-#[server(prefix = "/sf", endpoint = "count-my-recovery-codes")]
-pub async fn count_my_recovery_codes() -> Result<Option<u32>, AppError> {
+#[server(prefix = "/sf", endpoint = "get-my-recovery-code-count")]
+pub async fn get_my_recovery_code_count() -> Result<Option<u32>, AppError> {
     server_side::count().await
 }
 
