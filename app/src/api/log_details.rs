@@ -31,28 +31,50 @@ pub(crate) struct Language {
 pub(crate) struct Catalogue {
     pub(crate) fr: Language,
     pub(crate) en: Language,
-    /// Every pattern either language knows, the most specific (most literal text) first; sorted once, not for each
-    /// entry of a log page.
+    /// Every pattern with `{placeholders}` either language knows, the most specific (most literal text) first;
+    /// sorted once, not for each entry of a log page.
     #[serde(skip)]
-    by_specificity: std::sync::OnceLock<Vec<String>>,
+    by_specificity: std::sync::OnceLock<Vec<Template>>,
+}
+
+/// A pattern with placeholders, and the literal text it starts with: a detail that does not start so is not that
+/// pattern, which rules out most patterns for a given detail before any matching (a log page rewords every entry).
+#[derive(Debug)]
+struct Template {
+    pattern: String,
+    prefix_len: usize,
+}
+
+impl Template {
+    fn may_match(&self, text: &str) -> bool {
+        text.starts_with(&self.pattern[..self.prefix_len])
+    }
 }
 
 impl Catalogue {
-    fn patterns_by_specificity(&self) -> &[String] {
+    fn templates_by_specificity(&self) -> &[Template] {
         self.by_specificity.get_or_init(|| {
-            let mut patterns: Vec<String> = self
+            let mut patterns: Vec<&String> = self
                 .fr
                 .patterns
                 .keys()
                 .chain(self.en.patterns.keys())
-                .cloned()
+                .filter(|pattern| pattern.contains('{'))
                 .collect();
-            patterns.sort_by_key(|pattern| {
-                (std::cmp::Reverse(literal_length(pattern)), pattern.clone())
-            });
+            patterns.sort_by_key(|pattern| (std::cmp::Reverse(literal_length(pattern)), *pattern));
             patterns.dedup();
             patterns
+                .into_iter()
+                .map(|pattern| Template {
+                    prefix_len: pattern.find('{').unwrap_or(pattern.len()),
+                    pattern: pattern.clone(),
+                })
+                .collect()
         })
+    }
+
+    fn knows_exactly(&self, text: &str) -> bool {
+        self.fr.patterns.contains_key(text) || self.en.patterns.contains_key(text)
     }
 }
 
@@ -120,17 +142,17 @@ fn translate(catalogue: &Catalogue, text: &str, locale: Locale, depth: u8) -> Op
             .cloned()
             .or_else(|| english.then(|| pattern.to_owned()))
     };
-    let patterns = catalogue.patterns_by_specificity();
-    if patterns.iter().any(|pattern| pattern == text) {
+    if catalogue.knows_exactly(text) {
         return target(text);
     }
     if let Some(list) = words(language, text) {
         return Some(list);
     }
-    patterns
+    catalogue
+        .templates_by_specificity()
         .iter()
-        .filter(|pattern| pattern.contains('{'))
-        .find_map(|pattern| {
+        .filter(|template| template.may_match(text))
+        .find_map(|Template { pattern, .. }| {
             let values = captures(pattern, text)?;
             let mut filled = target(pattern)?;
             for (name, value) in values {
