@@ -33,17 +33,14 @@ pub fn AcknowledgeBanner() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let acknowledge = ServerAction::<AcknowledgeCharter>::new();
-    let path = location.pathname.get_untracked();
-    let prompt = Resource::new(
-        move || path.clone(),
-        |path| async move {
-            if in_customer_area(&path) {
-                get_charter_prompt().await.ok().flatten()
-            } else {
-                None
-            }
-        },
-    );
+    // Outside the customer's area there is nothing to ask: no resource and no transition at all, rather than ones
+    // that resolve to nothing (each costs a task and an effect on every public and staff page).
+    let prompt = in_customer_area(&location.pathname.get_untracked()).then(|| {
+        Resource::new(
+            || (),
+            |_| async { get_charter_prompt().await.ok().flatten() },
+        )
+    });
     let done = query_flag("done");
     view! {
         {move || {
@@ -51,6 +48,7 @@ pub fn AcknowledgeBanner() -> impl IntoView {
                 <Outcome id=Some("charter-acknowledged")>{t!(i18n, charter.banner.acknowledged)}</Outcome>
             })
         }}
+        {prompt.map(|prompt| view! {
         <Transition fallback=|| ()>
             {move || {
                 prompt
@@ -83,5 +81,6 @@ pub fn AcknowledgeBanner() -> impl IntoView {
                     })
             }}
         </Transition>
+        })}
     }
 }
