@@ -289,12 +289,16 @@ async fn authenticate_now(context: &AppContext) -> Result<Option<Authenticated>,
         .map_err(internal)
 }
 
+/// The account behind this request once its sign-in is complete (second factor done or not needed), if any.
+pub async fn signed_in_fully(context: &AppContext) -> Result<Option<Authenticated>, AppError> {
+    Ok(signed_in(context)
+        .await?
+        .filter(|auth| auth.state.stage == crate::auth::session::Stage::Complete))
+}
+
 /// The account behind this request once its sign-in is complete, or a 401.
 pub async fn require_signed_in(context: &AppContext) -> Result<Authenticated, AppError> {
-    match signed_in(context)
-        .await?
-        .filter(|auth| auth.state.stage == crate::auth::session::Stage::Complete)
-    {
+    match signed_in_fully(context).await? {
         Some(auth) => Ok(auth),
         None => fail(AppError::SignInRequired),
     }

@@ -21,17 +21,13 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use super::super::context::{app_context, internal, signed_in};
+    use super::super::context::{app_context, internal, signed_in_fully};
     use super::{AppError, Me};
-    use crate::auth::session::Stage;
     use crate::ports::Principal;
 
     pub async fn me() -> Result<Option<Me>, AppError> {
         let context = app_context()?;
-        let Some(auth) = signed_in(&context)
-            .await?
-            .filter(|auth| auth.state.stage == Stage::Complete)
-        else {
+        let Some(auth) = signed_in_fully(&context).await? else {
             return Ok(None);
         };
         let (display_name, _) = context

@@ -11,16 +11,12 @@ pub async fn get_my_recovery_code_count() -> Result<Option<u32>, AppError> {
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use super::super::context::{app_context, internal, signed_in};
+    use super::super::context::{app_context, internal, signed_in_fully};
     use super::AppError;
-    use crate::auth::session::Stage;
 
     pub async fn count() -> Result<Option<u32>, AppError> {
         let context = app_context()?;
-        let Some(auth) = signed_in(&context)
-            .await?
-            .filter(|auth| auth.state.stage == Stage::Complete)
-        else {
+        let Some(auth) = signed_in_fully(&context).await? else {
             return Ok(None);
         };
         context
