@@ -151,6 +151,10 @@ async fn leaves_no_transaction_open(
 
 impl SqlStore {
     /// Connects without migrating; see [`SqlStore::migrate`].
+    ///
+    /// sqlx pings every connection it takes back into the pool (after `after_release`), so a connection in the pool
+    /// was checked when it was last returned; the second ping sqlx sends by default before lending it again was a
+    /// round trip to the database (SQLite: to its worker thread) in front of every query.
     pub async fn connect(url: &SecretString, max_connections: u32) -> Result<Self, ConnectError> {
         let url = url.expose_secret();
         if url.starts_with("sqlite:") {
@@ -174,6 +178,7 @@ impl SqlStore {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(15))
+                .test_before_acquire(false)
                 .after_release(|connection, _| Box::pin(leaves_no_transaction_open(connection)))
                 .connect_with(options)
                 .await
@@ -185,6 +190,7 @@ impl SqlStore {
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(15))
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(ConnectError::Connect)?;
