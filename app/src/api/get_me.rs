@@ -30,18 +30,12 @@ mod server_side {
         let Some(auth) = signed_in_fully(&context).await? else {
             return Ok(None);
         };
-        let (display_name, _) = context
-            .store
-            .account_profile(auth.account.id)
-            .await
-            .map_err(internal)?
-            .unwrap_or_default();
         let roles = match auth.account.principal {
             Principal::Staff(staff) => context.store.staff_roles(staff).await.map_err(internal)?,
             Principal::Customer(_) => Vec::new(),
         };
         Ok(Some(Me {
-            display_name,
+            display_name: auth.display_name,
             email: auth.account.email.to_string(),
             is_staff: matches!(auth.account.principal, Principal::Staff(_)),
             roles,

@@ -24,6 +24,8 @@ pub enum GuardError {
 pub struct Authenticated {
     pub state: AuthState,
     pub account: Account,
+    /// Read with the account: every signed-in page greets its reader by it.
+    pub display_name: String,
 }
 
 /// Reads the sign-in state of `session`, ending it when it expired or its account is gone or disabled, and moving
@@ -47,10 +49,12 @@ pub async fn authenticate(
         }
         Freshness::Fresh => {}
     }
-    match store.account(state.account).await? {
-        Some(account) if account.disabled_at.is_none() => {
-            Ok(Some(Authenticated { state, account }))
-        }
+    match store.account_with_name(state.account).await? {
+        Some((account, display_name)) if account.disabled_at.is_none() => Ok(Some(Authenticated {
+            state,
+            account,
+            display_name,
+        })),
         _ => {
             session.flush().await?;
             Ok(None)

@@ -99,6 +99,12 @@ pub trait AccountStore: Send + Sync {
     async fn account_by_email(&self, email: &EmailAddress)
         -> Result<Option<Account>, StorageError>;
 
+    /// The account with the name it is greeted by, in one reading: what every signed-in page needs first.
+    async fn account_with_name(
+        &self,
+        id: AccountId,
+    ) -> Result<Option<(Account, String)>, StorageError>;
+
     /// Language and display name for mail and greetings.
     async fn account_profile(
         &self,

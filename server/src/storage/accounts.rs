@@ -57,6 +57,16 @@ const SELECT_ACCOUNT: &str =
     "SELECT id, customer_id, staff_id, email, password_hash, totp_secret, totp_last_step, \
                               disabled_at, created_at FROM accounts";
 
+/// The name a person is greeted by: a customer's first and last name, a staff member's display name, else the email.
+const DISPLAY_NAME: &str = "COALESCE(c.first_name || ' ' || c.last_name, s.display_name, a.email)";
+
+#[derive(sqlx::FromRow)]
+struct NamedAccountRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    display_name: String,
+}
+
 #[derive(sqlx::FromRow)]
 struct EventRow {
     occurred_at: DateTime<Utc>,
@@ -132,17 +142,34 @@ impl AccountStore for SqlStore {
         row.map(Account::try_from).transpose()
     }
 
+    async fn account_with_name(
+        &self,
+        id: AccountId,
+    ) -> Result<Option<(Account, String)>, StorageError> {
+        let sql = format!(
+            "SELECT a.id, a.customer_id, a.staff_id, a.email, a.password_hash, a.totp_secret, a.totp_last_step, \
+             a.disabled_at, a.created_at, {DISPLAY_NAME} AS display_name \
+             FROM accounts a LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN staff s ON s.id = a.staff_id \
+             WHERE a.id = $1"
+        );
+        let row: Option<NamedAccountRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)
+                .map_err(map_error)?;
+        row.map(|row| Ok((Account::try_from(row.account)?, row.display_name)))
+            .transpose()
+    }
+
     async fn account_profile(
         &self,
         id: AccountId,
     ) -> Result<Option<(String, Language)>, StorageError> {
+        let sql = format!(
+            "SELECT {DISPLAY_NAME}, COALESCE(c.language, 'fr') \
+             FROM accounts a LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN staff s ON s.id = a.staff_id \
+             WHERE a.id = $1"
+        );
         let row: Option<(String, String)> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT COALESCE(c.first_name || ' ' || c.last_name, s.display_name, a.email), \
-                 COALESCE(c.language, 'fr') \
-                 FROM accounts a LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN staff s ON s.id = a.staff_id \
-                 WHERE a.id = $1",
-            )
+            sqlx::query_as(&sql)
             .bind(id.0)
             .fetch_optional(pool)
             .await

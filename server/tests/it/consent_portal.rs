@@ -19,7 +19,7 @@ use crate::support::auth::{
     Reply, CUSTOMER, OTHER_CUSTOMER, PRIVACY_OFFICER, SUPPORT, SUPPORT_AND_SYSADMIN, SYSADMIN,
 };
 use crate::support::{Backend, TestApp};
-use app::api::{ConsentQueue, GrantSource, GrantUsers, MyConsents, OneGrant};
+use app::api::{ConsentQueue, Glance, GrantSource, GrantUsers, MyConsents, OneGrant};
 use app::domain::consent::{
     decide, Action, Basis, Decision, DenyRule, EndReason, GrantView, RequestStateKind, Resource,
     ResourceId, Teams,
@@ -95,6 +95,13 @@ async fn request_id(support: &Browser, customer: &str, resource: &str, case: &st
 async fn my_consents(customer: &Browser) -> MyConsents {
     let reply = customer.call("list-my-consents", &[]).await;
     ok(&reply, "list-my-consents");
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+/// What the customer's dashboard reads: its counts must agree with the consents page.
+async fn my_glance(customer: &Browser) -> Glance {
+    let reply = customer.call("get-my-glance", &[]).await;
+    ok(&reply, "get-my-glance");
     serde_json::from_str(&reply.body).unwrap()
 }
 

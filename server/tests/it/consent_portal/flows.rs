@@ -389,6 +389,7 @@ async fn an_expired_request_cannot_be_approved(backend: Backend) {
     let customer = sign_in_customer(&app, CUSTOMER).await;
     let request = request_id(&support, JEANNE, JEANNE_BACKUP, "").await;
     assert_eq!(my_consents(&customer).await.pending.len(), 1);
+    assert_eq!(my_glance(&customer).await.pending, 1);
 
     clock.advance(Duration::hours(24));
     // A day outlives any session: both sign in again.
@@ -411,6 +412,8 @@ async fn an_expired_request_cannot_be_approved(backend: Backend) {
     let consents = my_consents(&customer).await;
     assert!(consents.pending.is_empty() && consents.active.is_empty());
     assert_eq!(consents.past_requests[0].state, RequestStateKind::Expired);
+    let glance = my_glance(&customer).await;
+    assert_eq!((glance.pending, glance.active.len()), (0, 0));
     let withdraw = support
         .call("withdraw-request", &[("request", &request)])
         .await;

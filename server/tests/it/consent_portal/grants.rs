@@ -70,6 +70,15 @@ async fn a_customer_grants_and_revokes_on_their_own(backend: Backend) {
     assert_eq!(consents.active[0].source, GrantSource::CustomerInitiative);
     assert_eq!(consents.active[0].actions, vec![Action::List, Action::Read]);
     assert!(decision(&app, SUPPORT, JEANNE_MAILBOX).await.is_allowed());
+    let glance = my_glance(&customer).await;
+    // The same grant, told the same way (its seconds left move between the two readings).
+    let told =
+        |grant: &app::api::GrantSummary| (grant.id, grant.resource.clone(), grant.actions.clone());
+    assert_eq!(
+        glance.active.iter().map(told).collect::<Vec<_>>(),
+        consents.active.iter().map(told).collect::<Vec<_>>()
+    );
+    assert_eq!(glance.pending, 0);
 
     ok(
         &customer.call("revoke-grant", &[("grant", &grant)]).await,
@@ -78,6 +87,7 @@ async fn a_customer_grants_and_revokes_on_their_own(backend: Backend) {
     assert!(!decision(&app, SUPPORT, JEANNE_MAILBOX).await.is_allowed());
     let consents = my_consents(&customer).await;
     assert_eq!(consents.ended[0].end_reason, Some(EndReason::Revoked));
+    assert!(my_glance(&customer).await.active.is_empty());
     let twice = customer.call("revoke-grant", &[("grant", &grant)]).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
