@@ -53,9 +53,13 @@ impl TryFrom<AccountRow> for Account {
     }
 }
 
-const SELECT_ACCOUNT: &str =
-    "SELECT id, customer_id, staff_id, email, password_hash, totp_secret, totp_last_step, \
-                              disabled_at, created_at FROM accounts";
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.customer_id, a.staff_id, a.email, a.password_hash, a.totp_secret, \
+                               a.totp_last_step, a.disabled_at, a.created_at";
+
+/// An account with the customer or staff member it signs in as, for what is said of the person.
+const ACCOUNT_AND_PERSON: &str = "accounts a LEFT JOIN customers c ON c.id = a.customer_id \
+                                  LEFT JOIN staff s ON s.id = a.staff_id";
 
 /// The name a person is greeted by: a customer's first and last name, a staff member's display name, else the email.
 const DISPLAY_NAME: &str = "COALESCE(c.first_name || ' ' || c.last_name, s.display_name, a.email)";
@@ -124,7 +128,7 @@ impl AccountStore for SqlStore {
     }
 
     async fn account(&self, id: AccountId) -> Result<Option<Account>, StorageError> {
-        let sql = format!("{SELECT_ACCOUNT} WHERE id = $1");
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1");
         let row: Option<AccountRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)
                 .map_err(map_error)?;
@@ -135,7 +139,7 @@ impl AccountStore for SqlStore {
         &self,
         email: &EmailAddress,
     ) -> Result<Option<Account>, StorageError> {
-        let sql = format!("{SELECT_ACCOUNT} WHERE email = $1");
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.email = $1");
         let row: Option<AccountRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(pool).await)
                 .map_err(map_error)?;
@@ -147,10 +151,7 @@ impl AccountStore for SqlStore {
         id: AccountId,
     ) -> Result<Option<(Account, String)>, StorageError> {
         let sql = format!(
-            "SELECT a.id, a.customer_id, a.staff_id, a.email, a.password_hash, a.totp_secret, a.totp_last_step, \
-             a.disabled_at, a.created_at, {DISPLAY_NAME} AS display_name \
-             FROM accounts a LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN staff s ON s.id = a.staff_id \
-             WHERE a.id = $1"
+            "SELECT {ACCOUNT_COLUMNS}, {DISPLAY_NAME} AS display_name FROM {ACCOUNT_AND_PERSON} WHERE a.id = $1"
         );
         let row: Option<NamedAccountRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)
@@ -164,9 +165,7 @@ impl AccountStore for SqlStore {
         id: AccountId,
     ) -> Result<Option<(String, Language)>, StorageError> {
         let sql = format!(
-            "SELECT {DISPLAY_NAME}, COALESCE(c.language, 'fr') \
-             FROM accounts a LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN staff s ON s.id = a.staff_id \
-             WHERE a.id = $1"
+            "SELECT {DISPLAY_NAME}, COALESCE(c.language, 'fr') FROM {ACCOUNT_AND_PERSON} WHERE a.id = $1"
         );
         let row: Option<(String, String)> = on_pool!(self, pool => {
             sqlx::query_as(&sql)
