@@ -150,23 +150,8 @@ mod server_side {
         })
     }
 
-    /// The `count` newest entries `viewer` may see, for a glance: no paging, no verification status.
-    pub async fn latest(
-        context: &AppContext,
-        filter: &AuditFilter,
-        viewer: Option<CustomerId>,
-        count: u32,
-    ) -> Result<Vec<LogEntryView>, AppError> {
-        let now = context.clock.now();
-        let lines = context
-            .store
-            .audit_lines(filter, viewer.is_some(), None, count, now)
-            .await
-            .map_err(internal)?;
-        entries(context, lines, viewer).await
-    }
-
-    async fn entries(
+    /// What the screens show of stored lines; `viewer` as for [`page`].
+    pub async fn entries(
         context: &AppContext,
         lines: Vec<AuditLine>,
         viewer: Option<CustomerId>,

@@ -19,7 +19,7 @@ pub struct Glance {
 
 #[server(prefix = "/sf", endpoint = "get-my-glance")]
 pub async fn get_my_glance() -> Result<Glance, AppError> {
-    use super::access_log_flows::{filter, latest, FilterInput};
+    use super::access_log_flows::entries;
     use super::consent_flows::Labels;
     use super::context::*;
     use crate::domain::consent::RequestState;
@@ -30,35 +30,29 @@ pub async fn get_my_glance() -> Result<Glance, AppError> {
     let me = require_customer(&context).await?;
     let now = context.clock.now();
     let store = context.store.as_ref();
+    let records = store
+        .glance_records(me.customer(), RECENT_ENTRIES, now)
+        .await
+        .map_err(internal)?;
     // A count and the running grants only: naming every past request and grant, as the consents page does, would
     // read their cases and staff for nothing.
-    let pending = store
-        .requests_of_customer(me.customer())
-        .await
-        .map_err(internal)?
+    let pending = records
+        .requests
         .iter()
         .filter(|record| record.request.state_at(now) == RequestState::Pending)
         .count();
     let mut labels = Labels::new(store);
     let mut active = Vec::new();
-    for record in store
-        .grants_of_customer(me.customer())
-        .await
-        .map_err(internal)?
+    for record in records
+        .grants
         .iter()
         .filter(|record| record.grant.is_active(now, record.case_resolved_at))
     {
         active.push(labels.grant(record, now).await.map_err(internal)?);
     }
-    let mine = filter(FilterInput::default(), Some(me.customer()))?;
-    let recent = latest(&context, &mine, Some(me.customer()), RECENT_ENTRIES).await?;
-    let incidents = context
-        .store
-        .incidents_of(me.customer())
-        .await
-        .map_err(internal)?;
+    let recent = entries(&context, records.recent, Some(me.customer())).await?;
     Ok(Glance {
-        incidents: incidents.into_iter().map(Into::into).collect(),
+        incidents: records.incidents.into_iter().map(Into::into).collect(),
         pending,
         active,
         recent,

@@ -8,6 +8,7 @@ pub mod charter;
 pub mod clock;
 pub mod consent;
 pub mod contracts;
+pub mod dashboard;
 pub mod mail;
 pub mod my_data;
 pub mod storage;
@@ -34,6 +35,7 @@ pub use contracts::{
     Contract, ContractId, ContractStore, ContractTransfer, ContractView, Termination,
     TransferOutcome,
 };
+pub use dashboard::{DashboardStore, GlanceRecords};
 pub use mail::{
     Affected, IncidentRecord, LedgerEntry, LocalizedMail, MailKind, MailPreferences, MailStatus,
     MailStore, NewIncident, OutgoingMail, RenderedNotice,

@@ -133,6 +133,7 @@ pub trait Storage:
     + super::MailboxStatsStore
     + super::CharterStore
     + super::MyDataStore
+    + super::DashboardStore
     + Send
     + Sync
     + Debug

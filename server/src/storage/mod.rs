@@ -10,6 +10,8 @@ mod backups;
 pub mod charter;
 mod consent;
 mod customers;
+mod dashboard;
+pub(crate) mod held;
 pub mod mail;
 pub mod my_data;
 mod rows;

@@ -16,6 +16,7 @@ use app::ports::{
     VerificationStatus,
 };
 
+pub(crate) use query::audit_lines;
 pub use rows::AuditRow;
 pub(crate) use values::{append_audit, audit_columns, batches, link, AuditValues};
 

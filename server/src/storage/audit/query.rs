@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::AuditRow;
-use crate::storage::{map_error, on_pool, SqlStore};
+use crate::storage::held::{on_connection, HeldConnection};
+use crate::storage::{map_error, SqlStore};
 use app::ports::{AuditFilter, AuditLine, AuditReader, AuditRecord, StaffDisplay, StorageError};
 
 #[async_trait]
@@ -126,19 +127,15 @@ impl SqlStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<AuditLine>, StorageError> {
-        // A customer's view without a customer would be the whole log: refuse to build it rather than trust callers.
-        if as_customer && filter.customer.is_none() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<LineRow> = on_pool!(self, pool => {
-            let mut builder = QueryBuilder::new(SELECT);
-            builder.push_bind(before.unwrap_or(i64::MAX));
-            push_conditions!(builder, filter, as_customer, now);
-            builder.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(limit));
-            builder.build_query_as().fetch_all(pool).await
-        })
-        .map_err(map_error)?;
-        rows.into_iter().map(LineRow::line).collect()
+        audit_lines(
+            &mut self.hold().await?,
+            filter,
+            as_customer,
+            before,
+            limit,
+            now,
+        )
+        .await
     }
 
     /// The statement's plan as the database explains it, for the benchmark and for checking the index is used.
@@ -189,6 +186,30 @@ impl SqlStore {
             }
         }
     }
+}
+
+/// A page of the log for people, newest first: entries older than `before`, at most `limit`.
+pub(crate) async fn audit_lines(
+    held: &mut HeldConnection,
+    filter: &AuditFilter,
+    as_customer: bool,
+    before: Option<i64>,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditLine>, StorageError> {
+    // A customer's view without a customer would be the whole log: refuse to build it rather than trust callers.
+    if as_customer && filter.customer.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<LineRow> = on_connection!(held, connection => {
+        let mut builder = QueryBuilder::new(SELECT);
+        builder.push_bind(before.unwrap_or(i64::MAX));
+        push_conditions!(builder, filter, as_customer, now);
+        builder.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(limit));
+        builder.build_query_as().fetch_all(connection).await
+    })
+    .map_err(map_error)?;
+    rows.into_iter().map(LineRow::line).collect()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::rows::{select_grants, GrantRow};
 use crate::storage::audit::{append_audit, AuditValues};
+use crate::storage::held::{on_connection, HeldConnection};
 use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
 use app::domain::consent::{GrantId, GrantTerms, ResourceId};
 use app::ports::{
@@ -161,14 +162,7 @@ impl SqlStore {
         &self,
         customer: CustomerId,
     ) -> Result<Vec<GrantRecord>, StorageError> {
-        let rows: Vec<GrantRow> = on_pool!(self, pool => {
-            sqlx::query_as(select_grants!("WHERE g.customer_id = $1 ORDER BY g.id DESC"))
-                .bind(customer.0)
-                .fetch_all(pool)
-                .await
-        })
-        .map_err(map_error)?;
-        rows.into_iter().map(GrantRecord::try_from).collect()
+        grants_of_customer(&mut self.hold().await?, customer).await
     }
 
     pub(super) async fn live_grants_on_impl(
@@ -188,4 +182,19 @@ impl SqlStore {
         .map_err(map_error)?;
         rows.into_iter().map(GrantRecord::try_from).collect()
     }
+}
+
+/// A customer's grants, newest first.
+pub(crate) async fn grants_of_customer(
+    held: &mut HeldConnection,
+    customer: CustomerId,
+) -> Result<Vec<GrantRecord>, StorageError> {
+    let rows: Vec<GrantRow> = on_connection!(held, connection => {
+        sqlx::query_as(select_grants!("WHERE g.customer_id = $1 ORDER BY g.id DESC"))
+            .bind(customer.0)
+            .fetch_all(connection)
+            .await
+    })
+    .map_err(map_error)?;
+    rows.into_iter().map(GrantRecord::try_from).collect()
 }

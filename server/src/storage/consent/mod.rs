@@ -18,6 +18,8 @@ use app::ports::{
     AuditEntry, ConsentStore, CustomerId, GrantRecord, NewSupportCase, OutgoingMail, Receipt,
     RequestRecord, ServiceToken, SettleError, StaffId, StorageError, SupportCase,
 };
+pub(crate) use grants::grants_of_customer;
+pub(crate) use requests::requests_of_customer;
 
 #[async_trait]
 impl ConsentStore for SqlStore {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use super::grants::insert_grant;
 use super::rows::{select_requests, RequestRow, StateColumns};
 use crate::storage::audit::{append_audit, AuditValues};
+use crate::storage::held::{on_connection, HeldConnection};
 use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
 use app::domain::consent::{
     ConsentRequest, ConsentRequestId, GrantId, GrantTerms, RequestStateKind,
@@ -70,14 +71,7 @@ impl SqlStore {
         &self,
         customer: CustomerId,
     ) -> Result<Vec<RequestRecord>, StorageError> {
-        let rows: Vec<RequestRow> = on_pool!(self, pool => {
-            sqlx::query_as(select_requests!("WHERE r.customer_id = $1 ORDER BY r.id DESC"))
-                .bind(customer.0)
-                .fetch_all(pool)
-                .await
-        })
-        .map_err(map_error)?;
-        rows.into_iter().map(RequestRecord::try_from).collect()
+        requests_of_customer(&mut self.hold().await?, customer).await
     }
 
     pub(super) async fn requests_by_staff_impl(
@@ -188,4 +182,19 @@ impl SqlStore {
             grant_id
         }))
     }
+}
+
+/// A customer's requests, newest first.
+pub(crate) async fn requests_of_customer(
+    held: &mut HeldConnection,
+    customer: CustomerId,
+) -> Result<Vec<RequestRecord>, StorageError> {
+    let rows: Vec<RequestRow> = on_connection!(held, connection => {
+        sqlx::query_as(select_requests!("WHERE r.customer_id = $1 ORDER BY r.id DESC"))
+            .bind(customer.0)
+            .fetch_all(connection)
+            .await
+    })
+    .map_err(map_error)?;
+    rows.into_iter().map(RequestRecord::try_from).collect()
 }

@@ -7,6 +7,7 @@ pub mod outbox;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::held::{on_connection, HeldConnection};
 use super::{map_error, on_pool, SqlStore};
 use app::ports::{
     AuditEntry, CustomerId, IncidentRecord, LedgerEntry, MailKind, MailPreferences, MailStatus,
@@ -179,17 +180,7 @@ impl MailStore for SqlStore {
         &self,
         customer: CustomerId,
     ) -> Result<Vec<IncidentRecord>, StorageError> {
-        let rows: Vec<IncidentRow> = on_pool!(self, pool => {
-            sqlx::query_as(select_incidents!(
-                "JOIN incident_customers mine ON mine.incident_id = i.id AND mine.customer_id = $1 \
-                 ORDER BY i.id DESC"
-            ))
-            .bind(customer.0)
-            .fetch_all(pool)
-            .await
-        })
-        .map_err(map_error)?;
-        rows.into_iter().map(IncidentRecord::try_from).collect()
+        incidents_of_customer(&mut self.hold().await?, customer).await
     }
 
     async fn queue_notice_to_all(
@@ -202,4 +193,22 @@ impl MailStore for SqlStore {
         self.queue_notice_to_all_impl(notice, created_by, audit, now)
             .await
     }
+}
+
+/// The incidents that concern a customer, newest first.
+pub(crate) async fn incidents_of_customer(
+    held: &mut HeldConnection,
+    customer: CustomerId,
+) -> Result<Vec<IncidentRecord>, StorageError> {
+    let rows: Vec<IncidentRow> = on_connection!(held, connection => {
+        sqlx::query_as(select_incidents!(
+            "JOIN incident_customers mine ON mine.incident_id = i.id AND mine.customer_id = $1 \
+             ORDER BY i.id DESC"
+        ))
+        .bind(customer.0)
+        .fetch_all(connection)
+        .await
+    })
+    .map_err(map_error)?;
+    rows.into_iter().map(IncidentRecord::try_from).collect()
 }
