@@ -272,6 +272,21 @@ async fn staff_capability(
     .await
 }
 
+/// A signed-in staff member's roles, for menus: those of this request's staff capability when it has one (the staff
+/// area's guard worked it out already), read otherwise. A customer has none.
+pub async fn roles_for_menus(
+    context: &AppContext,
+    auth: &Authenticated,
+) -> Result<Vec<crate::domain::Role>, AppError> {
+    let crate::ports::Principal::Staff(staff) = auth.account.principal else {
+        return Ok(Vec::new());
+    };
+    match staff_capability(context, Some(auth)).await? {
+        Ok(capability) => Ok(capability.roles().to_vec()),
+        Err(_) => context.store.staff_roles(staff).await.map_err(internal),
+    }
+}
+
 /// Who is signed in, for greetings and menus: `work_out` once per reading request.
 pub async fn who_am_i<F>(
     work_out: impl FnOnce() -> F,

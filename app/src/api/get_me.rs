@@ -21,7 +21,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use super::super::context::{app_context, internal, signed_in_fully};
+    use super::super::context::{app_context, roles_for_menus, signed_in_fully};
     use super::{AppError, Me};
     use crate::ports::Principal;
 
@@ -30,10 +30,7 @@ mod server_side {
         let Some(auth) = signed_in_fully(&context).await? else {
             return Ok(None);
         };
-        let roles = match auth.account.principal {
-            Principal::Staff(staff) => context.store.staff_roles(staff).await.map_err(internal)?,
-            Principal::Customer(_) => Vec::new(),
-        };
+        let roles = roles_for_menus(&context, &auth).await?;
         Ok(Some(Me {
             display_name: auth.display_name,
             email: auth.account.email.to_string(),

@@ -124,6 +124,11 @@ async fn new_staff_enrol_and_can_sign_in_with_a_recovery_code(backend: Backend) 
     );
     let me = browser.me().await.expect("signed in");
     assert_eq!(me["second_factor_enrolled"], true);
+    assert_eq!(
+        (&me["is_staff"], &me["roles"]),
+        (&json!(true), &json!(["support"])),
+        "the menus know the staff member's roles"
+    );
     assert_eq!(recovery_codes_left(&browser).await, 10);
     assert_eq!(browser.get("/staff").await.status, StatusCode::OK);
     assert_eq!(
@@ -193,7 +198,12 @@ async fn a_sign_in_keeps_nothing_of_the_browsers_previous_session(backend: Backe
 
     let reply = shared.log_in(CUSTOMER, DEMO_PASSWORD).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(shared.me().await.unwrap()["email"], CUSTOMER);
+    let me = shared.me().await.unwrap();
+    assert_eq!(
+        (&me["email"], &me["is_staff"], &me["roles"]),
+        (&json!(CUSTOMER), &json!(false), &json!([])),
+        "a customer after a staff member, on the same browser, has no staff roles"
+    );
     let codes = shared.call("take-recovery-codes", &[]).await;
     assert_eq!(codes.status, StatusCode::OK);
     assert_eq!(
