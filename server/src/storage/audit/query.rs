@@ -24,8 +24,15 @@ impl AuditReader for SqlStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<AuditLine>, StorageError> {
-        self.audit_lines_impl(filter, as_customer, before, limit, now)
-            .await
+        audit_lines(
+            &mut self.hold().await?,
+            filter,
+            as_customer,
+            before,
+            limit,
+            now,
+        )
+        .await
     }
 }
 
@@ -111,23 +118,7 @@ impl SqlStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<AuditRecord>, StorageError> {
-        Ok(self
-            .audit_lines_impl(filter, as_customer, before, limit, now)
-            .await?
-            .into_iter()
-            .map(|line| line.record)
-            .collect())
-    }
-
-    pub(crate) async fn audit_lines_impl(
-        &self,
-        filter: &AuditFilter,
-        as_customer: bool,
-        before: Option<i64>,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<AuditLine>, StorageError> {
-        audit_lines(
+        Ok(audit_lines(
             &mut self.hold().await?,
             filter,
             as_customer,
@@ -135,7 +126,10 @@ impl SqlStore {
             limit,
             now,
         )
-        .await
+        .await?
+        .into_iter()
+        .map(|line| line.record)
+        .collect())
     }
 
     /// The statement's plan as the database explains it, for the benchmark and for checking the index is used.

@@ -158,13 +158,6 @@ impl SqlStore {
         }))
     }
 
-    pub(super) async fn grants_of_customer_impl(
-        &self,
-        customer: CustomerId,
-    ) -> Result<Vec<GrantRecord>, StorageError> {
-        grants_of_customer(&mut self.hold().await?, customer).await
-    }
-
     pub(super) async fn live_grants_on_impl(
         &self,
         resource: &ResourceId,

@@ -79,7 +79,7 @@ impl ConsentStore for SqlStore {
         &self,
         customer: CustomerId,
     ) -> Result<Vec<RequestRecord>, StorageError> {
-        self.requests_of_customer_impl(customer).await
+        requests_of_customer(&mut self.hold().await?, customer).await
     }
 
     async fn requests_by_staff(
@@ -164,7 +164,7 @@ impl ConsentStore for SqlStore {
         &self,
         customer: CustomerId,
     ) -> Result<Vec<GrantRecord>, StorageError> {
-        self.grants_of_customer_impl(customer).await
+        grants_of_customer(&mut self.hold().await?, customer).await
     }
 
     async fn live_grants_on(

@@ -67,13 +67,6 @@ impl SqlStore {
         row.map(RequestRecord::try_from).transpose()
     }
 
-    pub(super) async fn requests_of_customer_impl(
-        &self,
-        customer: CustomerId,
-    ) -> Result<Vec<RequestRecord>, StorageError> {
-        requests_of_customer(&mut self.hold().await?, customer).await
-    }
-
     pub(super) async fn requests_by_staff_impl(
         &self,
         requested_by: Option<StaffId>,
