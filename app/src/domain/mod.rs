@@ -10,6 +10,8 @@ pub mod consent;
 pub mod customer;
 pub mod disclosure;
 pub mod mailbox;
+#[cfg(feature = "ssr")]
+pub mod merkle;
 pub mod my_data;
 pub mod password;
 pub mod security_event;
