@@ -135,7 +135,7 @@ impl Settings {
             .validated()
     }
 
-    fn validated(self) -> Result<Self, SettingsError> {
+    fn validated(mut self) -> Result<Self, SettingsError> {
         self.trusted_proxy_ranges()?;
         self.consent_answer_window()?;
         if let Err(reason) = self.backups.grace() {
@@ -144,9 +144,9 @@ impl Settings {
                 reason: reason.into(),
             });
         }
-        if let Err(reason) = self.audit.validate() {
+        if let Err((setting, reason)) = self.audit.validate() {
             return Err(SettingsError::Invalid {
-                setting: "audit_checkpoint_secs",
+                setting,
                 reason: reason.into(),
             });
         }
@@ -164,6 +164,10 @@ impl Settings {
                 setting: "public_url",
                 reason: "must be http(s)://host[:port] with nothing after the host".into(),
             });
+        }
+        if self.audit.audit_log_origin.is_none() {
+            self.audit.audit_log_origin =
+                Some(crate::audit::AuditSettings::default_origin_for(&origin));
         }
         Ok(self)
     }

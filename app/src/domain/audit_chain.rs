@@ -2,6 +2,7 @@
 //! `audit-verify` both go through these functions, so they cannot disagree about an entry's encoding.
 
 use super::chain_break::ChainBreak;
+use super::merkle::{self, Frontier};
 use sha2::{Digest, Sha256};
 
 pub type Hash = [u8; 32];
@@ -89,15 +90,56 @@ pub fn checkpoint_message(last_id: i64, head: &Hash, at_micros: i64) -> Vec<u8> 
     message
 }
 
-/// Walks the chain in id order, recomputing each entry's hash from the one before and checking it against what was
-/// stored and against the signed checkpoints (`(last id, head hash)` pairs whose signatures were already checked).
+/// What a signed checkpoint vouches for: the chain's head at an entry (checkpoints signed before the Merkle tree),
+/// or the tree's root over the first `size` entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Head { last_id: i64, hash: Hash },
+    Root { size: i64, root: Hash },
+}
+
+impl Anchor {
+    /// The last entry the anchor covers.
+    pub fn covers(self) -> i64 {
+        match self {
+            Self::Head { last_id, .. } => last_id,
+            Self::Root { size, .. } => size,
+        }
+    }
+}
+
+/// Walks the chain in id order, recomputing each entry's hash from the one before and the Merkle tree over those
+/// hashes, and checking them against what was stored and against the signed checkpoints (whose signatures were
+/// already checked).
 #[derive(Debug)]
 pub struct ChainWalk {
     previous: Hash,
     last_id: i64,
     checked: i64,
-    /// Checkpoints not yet reached, the lowest id last so that `pop` reaches them in order.
-    ahead: Vec<(i64, Hash)>,
+    tree: Frontier,
+    /// Anchors not yet reached, the lowest entry last so that `pop` reaches them in order.
+    ahead: Vec<Anchor>,
+}
+
+/// Where a walk stands, to resume it later: the last entry found intact, its hash, the tree up to it, and how
+/// many entries were checked in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkPosition {
+    pub last_id: i64,
+    pub hash: Hash,
+    pub tree: Frontier,
+    pub checked: i64,
+}
+
+impl WalkPosition {
+    pub fn start() -> Self {
+        Self {
+            last_id: 0,
+            hash: GENESIS,
+            tree: Frontier::default(),
+            checked: 0,
+        }
+    }
 }
 
 /// The first entry found wrong, and what is wrong with it.
@@ -115,33 +157,33 @@ pub struct Intact {
 }
 
 impl ChainWalk {
-    pub fn new(checkpoints: impl IntoIterator<Item = (i64, Hash)>) -> Self {
-        Self::resume(0, GENESIS, 0, checkpoints)
+    pub fn new(anchors: impl IntoIterator<Item = Anchor>) -> Self {
+        Self::resume(WalkPosition::start(), anchors)
     }
 
-    /// Continues after an entry already verified (`last_id` with hash `previous`); checkpoints at or before it
-    /// are ignored.
-    pub fn resume(
-        last_id: i64,
-        previous: Hash,
-        checked: i64,
-        checkpoints: impl IntoIterator<Item = (i64, Hash)>,
-    ) -> Self {
-        let mut ahead: Vec<(i64, Hash)> = checkpoints
+    /// Continues after an entry already verified; anchors at or before it are ignored.
+    pub fn resume(from: WalkPosition, anchors: impl IntoIterator<Item = Anchor>) -> Self {
+        let mut ahead: Vec<Anchor> = anchors
             .into_iter()
-            .filter(|(id, _)| *id > last_id)
+            .filter(|anchor| anchor.covers() > from.last_id)
             .collect();
-        ahead.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
+        ahead.sort_by_key(|anchor| std::cmp::Reverse(anchor.covers()));
         Self {
-            previous,
-            last_id,
-            checked,
+            previous: from.hash,
+            last_id: from.last_id,
+            checked: from.checked,
+            tree: from.tree,
             ahead,
         }
     }
 
-    pub fn position(&self) -> (i64, Hash) {
-        (self.last_id, self.previous)
+    pub fn position(&self) -> WalkPosition {
+        WalkPosition {
+            last_id: self.last_id,
+            hash: self.previous,
+            tree: self.tree.clone(),
+            checked: self.checked,
+        }
     }
 
     pub fn step(&mut self, fields: &ChainFields<'_>, stored: Option<&[u8]>) -> Result<(), Broken> {
@@ -149,11 +191,12 @@ impl ChainWalk {
             entry: fields.id,
             reason,
         };
-        if let Some((checkpoint_id, _)) = self.ahead.last() {
-            if fields.id > *checkpoint_id {
+        if let Some(anchor) = self.ahead.last() {
+            let covered = anchor.covers();
+            if fields.id > covered {
                 return Err(Broken {
-                    entry: *checkpoint_id,
-                    reason: ChainBreak::MissingUnderCheckpoint.english(*checkpoint_id),
+                    entry: covered,
+                    reason: ChainBreak::MissingUnderCheckpoint.english(covered),
                 });
             }
         }
@@ -179,14 +222,26 @@ impl ChainWalk {
             };
             return Err(broken(cause.english(fields.id)));
         }
-        if let Some((checkpoint_id, head)) = self.ahead.last() {
-            if *checkpoint_id == fields.id {
-                if *head != computed {
-                    return Err(broken(ChainBreak::DiffersFromCheckpoint.english(fields.id)));
-                }
-                self.ahead.pop();
+        let leaf = merkle::leaf_hash(&computed);
+        while let Some(anchor) = self.ahead.last().copied() {
+            if anchor.covers() != fields.id {
+                break;
             }
+            let agrees = match anchor {
+                Anchor::Head { hash, .. } => hash == computed,
+                // Only at a checkpoint: the walk's own tree takes the leaf once the entry is found intact.
+                Anchor::Root { root, .. } => {
+                    let mut probe = self.tree.clone();
+                    probe.push(leaf, |_, _| {});
+                    root == probe.root()
+                }
+            };
+            if !agrees {
+                return Err(broken(ChainBreak::DiffersFromCheckpoint.english(fields.id)));
+            }
+            self.ahead.pop();
         }
+        self.tree.push(leaf, |_, _| {});
         self.previous = computed;
         self.last_id = fields.id;
         self.checked += 1;
@@ -195,12 +250,12 @@ impl ChainWalk {
 
     /// Ends the walk at the end of the log: a checkpoint beyond it means entries were cut off.
     pub fn finish(self) -> Result<Intact, Broken> {
-        if let Some((checkpoint_id, _)) = self.ahead.first() {
+        if let Some(anchor) = self.ahead.first() {
             return Err(Broken {
                 entry: self.last_id + 1,
                 reason: ChainBreak::Truncated {
                     ends_at: self.last_id,
-                    covered_to: *checkpoint_id,
+                    covered_to: anchor.covers(),
                 }
                 .english(self.last_id + 1),
             });
@@ -329,7 +384,18 @@ mod tests {
         entries: &[(ChainFields<'static>, Hash)],
         checkpoints: &[(i64, Hash)],
     ) -> Result<Intact, Broken> {
-        let mut walk = ChainWalk::new(checkpoints.iter().copied());
+        let anchors = checkpoints.iter().map(|(last_id, hash)| Anchor::Head {
+            last_id: *last_id,
+            hash: *hash,
+        });
+        walk_anchored(entries, anchors)
+    }
+
+    fn walk_anchored(
+        entries: &[(ChainFields<'static>, Hash)],
+        anchors: impl IntoIterator<Item = Anchor>,
+    ) -> Result<Intact, Broken> {
+        let mut walk = ChainWalk::new(anchors);
         for (fields, hash) in entries {
             walk.step(fields, Some(hash))?;
         }
@@ -406,12 +472,15 @@ mod tests {
     #[test]
     fn a_walk_resumes_where_it_stopped() {
         let entries = chain(10);
-        let mut first = ChainWalk::new([(10, entries[9].1)]);
+        let anchor = Anchor::Head {
+            last_id: 10,
+            hash: entries[9].1,
+        };
+        let mut first = ChainWalk::new([anchor]);
         for (fields, hash) in &entries[..6] {
             first.step(fields, Some(hash)).unwrap();
         }
-        let (last_id, previous) = first.position();
-        let mut rest = ChainWalk::resume(last_id, previous, 6, [(10, entries[9].1)]);
+        let mut rest = ChainWalk::resume(first.position(), [anchor]);
         for (fields, hash) in &entries[6..] {
             rest.step(fields, Some(hash)).unwrap();
         }
@@ -422,6 +491,57 @@ mod tests {
                 checked: 10
             })
         );
+    }
+
+    fn tree_root(entries: &[(ChainFields<'static>, Hash)]) -> Hash {
+        let leaves: Vec<Hash> = entries
+            .iter()
+            .map(|(_, hash)| merkle::leaf_hash(hash))
+            .collect();
+        merkle::root(&leaves)
+    }
+
+    #[test]
+    fn a_signed_root_catches_every_tampering_the_head_catches() {
+        let entries = chain(12);
+        let anchors = [
+            Anchor::Root {
+                size: 5,
+                root: tree_root(&entries[..5]),
+            },
+            Anchor::Root {
+                size: 12,
+                root: tree_root(&entries),
+            },
+        ];
+        assert_eq!(
+            walk_anchored(&entries, anchors).map(|intact| intact.through),
+            Ok(12)
+        );
+        // Rewritten and rehashed from entry 3 on: the stored hashes agree with each other, not with the root.
+        let mut rewritten = entries.clone();
+        rewritten[2].0.detail = Some("rewritten");
+        let mut previous = rewritten[1].1;
+        for (fields, hash) in rewritten.iter_mut().skip(2) {
+            *hash = entry_hash(&previous, fields);
+            previous = *hash;
+        }
+        let broken = walk_anchored(&rewritten, anchors).unwrap_err();
+        assert_eq!(broken.entry, 5);
+        assert!(
+            broken.reason.contains("differs from the signed checkpoint"),
+            "{}",
+            broken.reason
+        );
+        // Cut after entry 9: the root of 12 is beyond the end.
+        let broken = walk_anchored(&entries[..9], anchors).unwrap_err();
+        assert!(broken.reason.contains("truncated"), "{}", broken.reason);
+        // A root for the wrong size (an entry slipped in before a checkpoint) disagrees too.
+        let shifted = [Anchor::Root {
+            size: 6,
+            root: tree_root(&entries[..5]),
+        }];
+        assert_eq!(walk_anchored(&entries, shifted).unwrap_err().entry, 6);
     }
 
     #[test]

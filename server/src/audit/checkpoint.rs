@@ -1,6 +1,7 @@
-//! Signed checkpoints: how far the chain went and the hash it ended with, signed with the operator's key and
-//! appended to a file outside the database. Someone who can rewrite the database cannot rewrite what was signed
-//! before, so a changed, removed or truncated entry up to the last checkpoint is found by verification.
+//! Signed checkpoints, appended to a file outside the database: the Merkle tree's size and root as a C2SP signed
+//! note (see [`super::note`]), or, in files written before the tree, the chain's last entry and hash. Someone who
+//! can rewrite the database cannot rewrite what was signed before, so a changed, removed or truncated entry up to
+//! the last checkpoint is found by verification.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -8,11 +9,65 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use app::domain::audit_chain::{checkpoint_message, Hash};
+use super::note;
+use app::domain::audit_chain::{checkpoint_message, Anchor, Hash};
 
 /// One line of the checkpoint file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Checkpoint {
+#[serde(untagged)]
+pub enum Checkpoint {
+    /// A signed tree head: the whole signed note.
+    Tree { note: String },
+    /// The chain's head, as checkpoints were signed before the tree; still verified.
+    Chain(ChainCheckpoint),
+}
+
+impl Checkpoint {
+    /// The last entry the checkpoint claims to cover, before its signature is checked.
+    pub fn covers(&self) -> i64 {
+        match self {
+            Self::Tree { note } => note
+                .lines()
+                .nth(1)
+                .and_then(|size| size.parse().ok())
+                .unwrap_or(0),
+            Self::Chain(chain) => chain.last_id,
+        }
+    }
+
+    /// What the checkpoint vouches for, once its signatures by `key` are checked; why not, otherwise.
+    pub fn anchor(&self, key: &VerifyingKey) -> Result<Anchor, String> {
+        match self {
+            Self::Tree { note } => {
+                let checkpoint = note::open(note, key, None).map_err(|error| {
+                    format!(
+                        "the checkpoint for entry {} is refused: {error}",
+                        self.covers()
+                    )
+                })?;
+                Ok(Anchor::Root {
+                    size: i64::try_from(checkpoint.size).unwrap_or(i64::MAX),
+                    root: checkpoint.root,
+                })
+            }
+            Self::Chain(chain) => match chain.head().filter(|_| chain.is_signed_by(key)) {
+                Some(hash) => Ok(Anchor::Head {
+                    last_id: chain.last_id,
+                    hash,
+                }),
+                None => Err(format!(
+                    "the checkpoint of {} for entry {} is not signed by the configured key",
+                    chain.signed_at.to_rfc3339(),
+                    chain.last_id
+                )),
+            },
+        }
+    }
+}
+
+/// A checkpoint of the chain's head, as signed before the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainCheckpoint {
     /// The id of the chain's last entry when the checkpoint was signed (entries are numbered from 1).
     pub last_id: i64,
     /// Hex SHA-256 of that entry.
@@ -42,7 +97,7 @@ pub enum CheckpointError {
     Malformed { line: usize },
 }
 
-impl Checkpoint {
+impl ChainCheckpoint {
     pub fn sign(key: &SigningKey, last_id: i64, head: &Hash, now: DateTime<Utc>) -> Self {
         let signed_at = now.trunc_subsecs(6);
         let signature = key.sign(&checkpoint_message(
@@ -140,15 +195,15 @@ mod tests {
 
     #[test]
     fn a_checkpoint_verifies_with_its_key_only_and_not_once_changed() {
-        let signed = Checkpoint::sign(&key(1), 42, &[7; 32], Utc::now());
+        let signed = ChainCheckpoint::sign(&key(1), 42, &[7; 32], Utc::now());
         assert!(signed.is_signed_by(&key(1).verifying_key()));
         assert!(!signed.is_signed_by(&key(2).verifying_key()));
-        let moved = Checkpoint {
+        let moved = ChainCheckpoint {
             last_id: 41,
             ..signed.clone()
         };
         assert!(!moved.is_signed_by(&key(1).verifying_key()));
-        let rehashed = Checkpoint {
+        let rehashed = ChainCheckpoint {
             head_hash: hex::encode([8; 32]),
             ..signed
         };
@@ -160,11 +215,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/checkpoints.jsonl");
         assert!(read_all(&path).unwrap().is_empty());
-        let first = Checkpoint::sign(&key(1), 1, &[1; 32], Utc::now());
-        let second = Checkpoint::sign(&key(1), 5, &[5; 32], Utc::now());
+        let first = Checkpoint::Chain(ChainCheckpoint::sign(&key(1), 1, &[1; 32], Utc::now()));
+        let second = Checkpoint::Tree {
+            note: note::sign(&key(1), "log.example/a", 5, &[5; 32], Utc::now()),
+        };
         append(&path, &first).unwrap();
         append(&path, &second).unwrap();
-        assert_eq!(read_all(&path).unwrap(), vec![first, second]);
+        assert_eq!(
+            read_all(&path).unwrap(),
+            vec![first.clone(), second.clone()]
+        );
+        assert_eq!((first.covers(), second.covers()), (1, 5));
+        assert_eq!(
+            second.anchor(&key(1).verifying_key()),
+            Ok(Anchor::Root {
+                size: 5,
+                root: [5; 32]
+            })
+        );
+        assert!(second.anchor(&key(2).verifying_key()).is_err());
         std::fs::write(&path, "{\"last_id\": 1}\n").unwrap();
         assert!(matches!(
             read_all(&path),

@@ -4,6 +4,7 @@
 
 pub mod checkpoint;
 pub mod keys;
+pub mod note;
 mod settings;
 pub mod verify;
 
@@ -55,15 +56,15 @@ pub async fn verify_stored(
     };
     let checkpoints = checkpoint::read_all(&settings.checkpoint_path(data_dir))?;
     let (outcome, reached) =
-        verify::verify_from(store, &checkpoints, &key, Position::START).await?;
-    let status = status_of(outcome.as_ref().err(), reached, now);
+        verify::verify_from(store, &checkpoints, &key, Position::start()).await?;
+    let status = status_of(outcome.as_ref().err(), &reached, now);
     store.record_verification(&status).await?;
     Ok(status)
 }
 
 fn status_of(
     broken: Option<&app::domain::audit_chain::Broken>,
-    reached: Position,
+    reached: &Position,
     now: chrono::DateTime<chrono::Utc>,
 ) -> VerificationStatus {
     VerificationStatus {
@@ -82,6 +83,7 @@ pub struct Auditor {
     store: SqlStore,
     clock: Arc<dyn Clock>,
     key: SigningKey,
+    origin: String,
     checkpoint_path: PathBuf,
     interval: Duration,
     state: Mutex<State>,
@@ -105,11 +107,12 @@ impl Auditor {
         let checkpoint_path = settings.checkpoint_path(data_dir);
         let last_signed = checkpoint::read_all(&checkpoint_path)?
             .last()
-            .map(|checkpoint| checkpoint.last_id);
+            .map(Checkpoint::covers);
         Ok(Self {
             store,
             clock,
             key,
+            origin: settings.log_origin(),
             checkpoint_path,
             interval: Duration::from_secs(settings.audit_checkpoint_secs),
             state: Mutex::new(State {
@@ -119,19 +122,26 @@ impl Auditor {
         })
     }
 
-    /// Signs and writes a checkpoint if entries arrived since the last one.
+    /// Brings the Merkle tree up to the chain's end, then signs and writes a checkpoint of it if it grew since the
+    /// last one.
     pub async fn checkpoint(&self) -> Result<Option<Checkpoint>, AuditError> {
         let mut state = self.state.lock().await;
-        let (last_id, head) = self.store.audit_head().await?;
-        let Some(head) = head else {
-            return Ok(None);
-        };
-        if last_id == 0 || state.last_signed >= Some(last_id) {
+        let head = self.store.extend_audit_tree().await?;
+        let size = i64::try_from(head.size).unwrap_or(i64::MAX);
+        if size == 0 || state.last_signed >= Some(size) {
             return Ok(None);
         }
-        let signed = Checkpoint::sign(&self.key, last_id, &head, self.clock.now());
+        let signed = Checkpoint::Tree {
+            note: note::sign(
+                &self.key,
+                &self.origin,
+                head.size,
+                &head.root,
+                self.clock.now(),
+            ),
+        };
         checkpoint::append(&self.checkpoint_path, &signed)?;
-        state.last_signed = Some(last_id);
+        state.last_signed = Some(size);
         Ok(Some(signed))
     }
 
@@ -139,14 +149,14 @@ impl Auditor {
     /// returns it.
     pub async fn verify(&self, full: bool) -> Result<VerificationStatus, AuditError> {
         let mut state = self.state.lock().await;
-        let from = match state.verified {
-            Some(position) if !full => position,
-            _ => Position::START,
+        let from = match &state.verified {
+            Some(position) if !full => position.clone(),
+            _ => Position::start(),
         };
         let checkpoints = checkpoint::read_all(&self.checkpoint_path)?;
         let (outcome, reached) =
             verify::verify_from(&self.store, &checkpoints, &self.key.verifying_key(), from).await?;
-        let status = status_of(outcome.as_ref().err(), reached, self.clock.now());
+        let status = status_of(outcome.as_ref().err(), &reached, self.clock.now());
         state.verified = match outcome {
             Ok(_) => Some(reached),
             // Walk again from the start next time: the finding must not be skipped over.

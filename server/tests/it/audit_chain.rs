@@ -13,7 +13,7 @@ use app::ports::{
     Actor, AuditBasis, AuditEntry, AuditFilter, AuditLog, ConsentStore, CustomerId, EventSource,
     Outcome, StaffId, SystemClock,
 };
-use server::audit::{checkpoint, AuditSettings, Auditor};
+use server::audit::{checkpoint, note, AuditSettings, Auditor};
 use server::storage::SqlStore;
 
 const ENTRIES: i64 = 12;
@@ -51,7 +51,7 @@ async fn signed_log(backend: Backend) -> Option<(TestDb, SqlStore)> {
         .await
         .unwrap()
         .expect("a checkpoint for new entries");
-    assert_eq!(signed.last_id, ENTRIES);
+    assert_eq!(signed.covers(), ENTRIES);
     assert!(
         auditor.checkpoint().await.unwrap().is_none(),
         "nothing new, nothing signed"
@@ -191,15 +191,44 @@ async fn a_truncated_log_fails_verification(backend: Backend) {
     assert_fails_at(&db, 10);
 }
 
+async fn a_rewritten_and_rehashed_log_fails_at_its_checkpoint(backend: Backend) {
+    let Some((db, store)) = signed_log(backend).await else {
+        return;
+    };
+    // The intruder empties the log and the tree and writes it again through the portal's own writer, entry 3
+    // changed: every stored hash and node agrees with the entries, only the signed root does not.
+    crate::support::drop_audit_triggers(&store).await;
+    for sql in [
+        "DELETE FROM audit_log",
+        "UPDATE audit_chain SET last_id = 0, last_hash = NULL",
+        "DELETE FROM audit_tree_nodes",
+        "UPDATE audit_tree SET size = 0, frontier = substr(frontier, 1, 0)",
+    ] {
+        execute(&store, sql).await.unwrap();
+    }
+    let mut entries: Vec<AuditEntry> = (1..=ENTRIES).map(entry).collect();
+    entries[2].detail = Some("nothing happened".into());
+    store.record_audit(&entries).await.unwrap();
+    store.extend_audit_tree().await.unwrap();
+    assert_fails_at(&db, ENTRIES);
+}
+
 async fn a_checkpoint_signed_with_another_key_is_refused(backend: Backend) {
-    let Some((db, _store)) = signed_log(backend).await else {
+    let Some((db, store)) = signed_log(backend).await else {
         return;
     };
     let path = AuditSettings::default().checkpoint_path(db.data_dir.path());
-    let genuine = checkpoint::read_all(&path).unwrap().remove(0);
     let intruder = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
-    let head = genuine.head().unwrap();
-    let forged = checkpoint::Checkpoint::sign(&intruder, genuine.last_id, &head, Utc::now());
+    let head = store.audit_tree_head().await.unwrap();
+    let forged = checkpoint::Checkpoint::Tree {
+        note: note::sign(
+            &intruder,
+            &AuditSettings::default().log_origin(),
+            head.size,
+            &head.root,
+            Utc::now(),
+        ),
+    };
     checkpoint::append(&path, &forged).unwrap();
     assert_fails_at(&db, ENTRIES);
 }
@@ -256,7 +285,7 @@ async fn the_server_signs_a_checkpoint_at_shutdown(backend: Backend) {
     let db = app.stop_keeping_db().await;
     let checkpoints = checkpoint::read_all(&path).unwrap();
     assert_eq!(
-        checkpoints.last().map(|c| c.last_id),
+        checkpoints.last().map(checkpoint::Checkpoint::covers),
         Some(2),
         "{checkpoints:?}"
     );
@@ -312,6 +341,7 @@ on_both_backends!(
     reordered_entries_fail_verification,
     a_truncated_log_fails_verification,
     a_checkpoint_signed_with_another_key_is_refused,
+    a_rewritten_and_rehashed_log_fails_at_its_checkpoint,
     entries_from_before_the_chain_are_sealed_into_it,
     the_server_signs_a_checkpoint_at_shutdown,
     a_security_event_leaves_one_chained_entry,

@@ -4,6 +4,7 @@
 mod disclosures;
 mod query;
 mod rows;
+pub mod tree;
 mod values;
 
 use async_trait::async_trait;
