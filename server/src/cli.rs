@@ -57,6 +57,24 @@ pub enum Command {
         #[arg(long, value_name = "HEX")]
         public_key: Option<String>,
     },
+    /// Check an access-log export (`access-log.json`) without the portal or its database: the checkpoint's
+    /// signatures, every entry's hash and inclusion proof, that each entry's readable fields say what was hashed,
+    /// and the seal over the list of entries. With a checkpoint kept from before and the consistency proof between
+    /// the two (`GET /api/v1/log/consistency?from=OLD&to=NEW`), also that the log only grew since. Exits 0 when
+    /// everything checks; otherwise names the first bad entry and exits non-zero.
+    VerifyExport {
+        /// The export, as downloaded from the access-log page.
+        file: std::path::PathBuf,
+        /// Hex of the log's Ed25519 public key, as the operator publishes it (never taken from the file).
+        #[arg(long, value_name = "HEX")]
+        public_key: String,
+        /// A signed checkpoint (the text of `GET /api/v1/log/checkpoint`) kept from before.
+        #[arg(long, value_name = "FILE", requires = "consistency")]
+        older_checkpoint: Option<std::path::PathBuf>,
+        /// The JSON of `GET /api/v1/log/consistency` from the older checkpoint's size to the export's.
+        #[arg(long, value_name = "FILE", requires = "older_checkpoint")]
+        consistency: Option<std::path::PathBuf>,
+    },
     /// Revoke a service's token. Requests with it are refused within seconds (the API caches a token briefly).
     RevokeServiceToken {
         #[arg(long)]

@@ -109,6 +109,11 @@ pub async fn serve_on(
         &settings.audit,
         &settings.data_dir,
     )?);
+    let transparency = Arc::new(audit::transparency::LogTransparency::new(
+        store.clone(),
+        &settings.audit,
+        &settings.data_dir,
+    )?);
     let overdue_job = {
         let store: Arc<dyn app::ports::Storage> = Arc::new(store.clone());
         let clock = clock.clone();
@@ -126,7 +131,7 @@ pub async fn serve_on(
         move |stop| consent_expiry::run(store, clock, origin, every, stop)
     };
     let router = http::router(
-        http::AppState::new(settings, store, clock, auditor.clone()),
+        http::AppState::new(settings, store, clock, auditor.clone(), transparency),
         settings,
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -117,6 +117,26 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
                 }
             }
         }
+        Command::VerifyExport {
+            file,
+            public_key,
+            older_checkpoint,
+            consistency,
+        } => {
+            let outcome = server::audit::export_proof::verify_file(
+                &file,
+                &public_key,
+                older_checkpoint.as_deref().zip(consistency.as_deref()),
+            );
+            let mut out = std::io::stdout();
+            match outcome {
+                Ok(report) => writeln!(out, "{report}")?,
+                Err(refused) => {
+                    writeln!(out, "export FAILED verification: {refused}")?;
+                    return Err(Box::new(refused));
+                }
+            }
+        }
         Command::RevokeServiceToken { name } => {
             let store = server::open_store(&settings).await?;
             let revoked =

@@ -3,9 +3,11 @@
 //! start-up and once a day, each new stretch as it is checkpointed, and on demand).
 
 pub mod checkpoint;
+pub mod export_proof;
 pub mod keys;
 pub mod note;
 mod settings;
+pub mod transparency;
 pub mod verify;
 
 use async_trait::async_trait;

@@ -48,6 +48,17 @@ fn key_id(name: &str, kind: u8, key: &VerifyingKey) -> [u8; 4] {
     [digest[0], digest[1], digest[2], digest[3]]
 }
 
+/// The key as a signed-note verifier key (`name+keyid+base64(type ‖ key)`), the form transparency-log tools read.
+pub fn verifier_key(name: &str, key: &VerifyingKey) -> String {
+    let mut typed = vec![ED25519];
+    typed.extend_from_slice(key.as_bytes());
+    format!(
+        "{name}+{}+{}",
+        hex::encode(key_id(name, ED25519, key)),
+        STANDARD.encode(typed)
+    )
+}
+
 fn timestamped_message(seconds: u64, body: &str) -> String {
     format!("cosignature/v1\ntime {seconds}\n{body}")
 }

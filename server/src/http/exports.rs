@@ -28,6 +28,8 @@ use app::ports::{
 };
 
 use super::AppState;
+use crate::audit::export_proof::{ChainedEntry, EntryProof, ExportCheckpoint, Seal};
+use crate::audit::transparency::LogTransparency;
 
 /// The JSON export's schema name; see the module documentation.
 pub const JSON_SCHEMA: &str = "privacy-portal/access-log/v1";
@@ -75,6 +77,10 @@ pub struct ExportEntry {
     pub detail: Option<String>,
     /// Hex SHA-256 of the entry chained to the one before it, to compare with a later copy.
     pub hash: String,
+    /// In the JSON export: what proves the entry is in the signed log (absent for entries newer than the
+    /// export's checkpoint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof: Option<EntryProof>,
 }
 
 const CSV_HEADER: [&str; 17] = [
@@ -153,6 +159,7 @@ impl ExportEntry {
             },
             detail: entry.detail,
             hash: record.hash,
+            proof: None,
         }
     }
 
@@ -309,34 +316,115 @@ async fn json_export(State(state): State<AppState>, session: Session) -> Respons
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
+    let checkpoint = match state.log.latest() {
+        Ok(latest) => latest.map(|published| ExportCheckpoint {
+            size: published.checkpoint.size,
+            root: hex::encode(published.checkpoint.root),
+            signed_at: published.checkpoint.signed_at,
+            note: published.note,
+        }),
+        Err(error) => {
+            tracing::error!(%error, "export could not read the audit checkpoints");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let size = checkpoint.as_ref().map(|checkpoint| checkpoint.size);
+    let generated_at = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let seal = Arc::new(std::sync::Mutex::new(Seal::new(
+        number.as_deref().unwrap_or_default(),
+        &generated_at,
+        size,
+    )));
     let opening = format!(
-        "{{\"schema\":{},\"customer\":{},\"generated_at\":{},\"entries\":[",
+        "{{\"schema\":{},\"customer\":{},\"generated_at\":{},\"checkpoint\":{},\"entries\":[",
         serde_json::Value::from(JSON_SCHEMA),
         serde_json::Value::from(number),
-        serde_json::Value::from(now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+        serde_json::Value::from(generated_at),
+        serde_json::to_string(&checkpoint).unwrap_or_else(|_| "null".to_owned()),
     );
-    let entries = pages(state.app.store.clone(), customer, now)
-        .enumerate()
-        .map(|(index, page)| {
-            let page = page.map_err(broken)?;
-            let mut chunk = Vec::new();
-            for (position, line) in page.into_iter().enumerate() {
-                if index > 0 || position > 0 {
-                    chunk.push(b',');
+    let entries = {
+        let seal = seal.clone();
+        let log = state.log.clone();
+        pages(state.app.store.clone(), customer, now)
+            .enumerate()
+            .then(move |(index, page)| {
+                let seal = seal.clone();
+                let log = log.clone();
+                async move {
+                    let page = page.map_err(broken)?;
+                    let entries = with_proofs(&log, page, size).await.map_err(broken)?;
+                    let mut chunk = Vec::new();
+                    for (position, entry) in entries.iter().enumerate() {
+                        if index > 0 || position > 0 {
+                            chunk.push(b',');
+                        }
+                        serde_json::to_writer(&mut chunk, entry).map_err(std::io::Error::other)?;
+                    }
+                    if let Ok(mut seal) = seal.lock() {
+                        for entry in &entries {
+                            seal.add(entry.id, &entry.hash);
+                        }
+                    }
+                    Ok::<_, std::io::Error>(Bytes::from(chunk))
                 }
-                serde_json::to_writer(&mut chunk, &ExportEntry::of(line))
-                    .map_err(std::io::Error::other)?;
-            }
-            Ok::<_, std::io::Error>(Bytes::from(chunk))
-        });
+            })
+    };
+    let closing = stream::once(async move {
+        let seal = seal
+            .lock()
+            .map(|seal| seal.clone())
+            .map_err(|_| std::io::Error::other("the export's seal was lost"))?;
+        let signature = seal.sign(state.log.seal_key());
+        Ok(Bytes::from(format!("],\"seal\":\"{signature}\"}}")))
+    });
     let body = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(opening)) })
         .chain(entries)
-        .chain(stream::once(async { Ok(Bytes::from_static(b"]}")) }));
+        .chain(closing);
     download(
         "application/json",
         "attachment; filename=\"access-log.json\"",
         Body::from_stream(body),
     )
+}
+
+/// A page of the export, each entry covered by the checkpoint of `size` with its proof. Read in a few queries
+/// per page, whatever its length.
+async fn with_proofs(
+    log: &LogTransparency,
+    page: Vec<AuditLine>,
+    size: Option<u64>,
+) -> Result<Vec<ExportEntry>, StorageError> {
+    let mut entries: Vec<ExportEntry> = page.into_iter().map(ExportEntry::of).collect();
+    let Some(size) = size else {
+        return Ok(entries);
+    };
+    let covered: Vec<i64> = entries
+        .iter()
+        .map(|entry| entry.id)
+        .filter(|id| *id >= 1 && (*id as u64) <= size)
+        .collect();
+    if covered.is_empty() {
+        return Ok(entries);
+    }
+    let rows = log.entries_with_previous(&covered).await?;
+    let paths = log.inclusion(&covered, size).await?;
+    let mut proofs: std::collections::HashMap<i64, EntryProof> = rows
+        .into_iter()
+        .zip(paths)
+        .map(|((row, previous), path)| {
+            let proof = EntryProof {
+                leaf_index: (row.id - 1) as u64,
+                previous_hash: hex::encode(previous),
+                chained: ChainedEntry::of(&row),
+                inclusion: path.iter().map(hex::encode).collect(),
+            };
+            (row.id, proof)
+        })
+        .collect();
+    for entry in &mut entries {
+        entry.proof = proofs.remove(&entry.id);
+    }
+    Ok(entries)
 }
 
 #[cfg(test)]

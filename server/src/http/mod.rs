@@ -49,6 +49,9 @@ pub struct AppState {
     pub app: AppContext,
     /// The same database as `app.store`, as the concrete type the session layer needs.
     pub sessions: SqlStore,
+    /// The audit log's checkpoints and proofs: published by the API, and in the customer's exports.
+    pub log: Arc<crate::audit::transparency::LogTransparency>,
+    pub log_origin: Arc<str>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
         store: SqlStore,
         clock: Arc<dyn Clock>,
         audit_verifier: Arc<dyn app::ports::AuditVerifier>,
+        log: Arc<crate::audit::transparency::LogTransparency>,
     ) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
@@ -85,6 +89,8 @@ impl AppState {
             leptos_options,
             app,
             sessions: store,
+            log,
+            log_origin: Arc::from(settings.audit.log_origin()),
         }
     }
 }
@@ -139,7 +145,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .layer(session_layer(state.sessions.clone(), settings))
         // After the session and page layers, which only apply to the routes above: the API's callers hold a token,
         // not a cookie, and loading sessions for them would only cost time.
-        .nest(api::PREFIX, api::router(&state.app))
+        .nest(
+            api::PREFIX,
+            api::router(&state.app, state.log.clone(), &state.log_origin),
+        )
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

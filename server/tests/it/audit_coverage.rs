@@ -31,7 +31,7 @@ const NEEDS_NO_ENTRY: [(&str, &str); 12] = [
 ];
 
 /// API handlers that change something yet write no entry, and why.
-const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 3] = [
+const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 7] = [
     (
         "mailbox_stats::put",
         "the mail platform pushes aggregates; no person reads or opens anything",
@@ -41,6 +41,22 @@ const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 3] = [
         "the backup system's own work list of snapshots to destroy; no person reads it",
     ),
     ("openapi::document", "the public description of the API"),
+    (
+        "log::latest",
+        "the audit log's public checkpoint: sizes, hashes and a signature",
+    ),
+    (
+        "log::history",
+        "the audit log's public checkpoints: sizes, hashes and signatures",
+    ),
+    (
+        "log::consistency",
+        "a public proof between two checkpoints: hashes only",
+    ),
+    (
+        "log::public_key",
+        "the public key that signs the checkpoints",
+    ),
 ];
 
 /// Reads that only ever show the caller their own data or public text.

@@ -8,6 +8,7 @@ mod api_access;
 mod api_errors;
 mod audit_chain;
 mod audit_coverage;
+mod audit_proofs;
 mod audit_tree;
 mod audit_views;
 mod auth_enrolment;

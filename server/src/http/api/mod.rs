@@ -11,6 +11,7 @@ mod cache;
 mod consent_requests;
 mod directory;
 pub mod error;
+pub mod log;
 mod mailbox_stats;
 pub mod openapi;
 
@@ -29,6 +30,7 @@ use app::api::context::AppContext;
 use app::domain::consent::AnswerWindow;
 use app::ports::{Clock, Storage};
 
+use crate::audit::transparency::LogTransparency;
 use audit_writer::AuditWriter;
 use auth::TokenCache;
 use directory::CachedDirectory;
@@ -48,6 +50,9 @@ pub struct ApiState {
     pub answer_window: AnswerWindow,
     /// Where customers answer: the link in the notice a new consent request sends them.
     pub portal_origin: Arc<str>,
+    /// The audit log's checkpoints and proofs, for anyone.
+    pub log: Arc<LogTransparency>,
+    pub log_origin: Arc<str>,
 }
 
 /// Declares the routes once, for the router and for the test that holds the OpenAPI document to them.
@@ -73,10 +78,18 @@ api_routes! {
     get "/backups/due" => backups::due,
     post "/backups/{id}/destroyed" => backups::destroyed,
     get "/openapi.json" => openapi::document,
+    get "/log/checkpoint" => log::latest,
+    get "/log/checkpoints" => log::history,
+    get "/log/consistency" => log::consistency,
+    get "/log/public-key" => log::public_key,
 }
 
 /// The API's router, to be nested at [`PREFIX`]. Starts the audit writer, which lives as long as the router.
-pub fn router<S: Clone + Send + Sync + 'static>(app: &AppContext) -> Router<S> {
+pub fn router<S: Clone + Send + Sync + 'static>(
+    app: &AppContext,
+    log: Arc<LogTransparency>,
+    log_origin: &str,
+) -> Router<S> {
     let state = ApiState {
         store: Arc::clone(&app.store),
         clock: Arc::clone(&app.clock),
@@ -85,6 +98,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(app: &AppContext) -> Router<S> {
         directory: Arc::new(CachedDirectory::new(Arc::clone(&app.store))),
         answer_window: app.consent_answer_window,
         portal_origin: Arc::from(app.auth.public_origin.as_str()),
+        log,
+        log_origin: Arc::from(log_origin),
     };
     routes()
         .fallback(|| async { error::not_found() })

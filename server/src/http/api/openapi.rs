@@ -12,7 +12,7 @@ use utoipa::{
 };
 
 use super::error::ApiError;
-use super::{access_checks, access_events, backups, consent_requests, mailbox_stats};
+use super::{access_checks, access_events, backups, consent_requests, log, mailbox_stats};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -32,6 +32,10 @@ use super::{access_checks, access_events, backups, consent_requests, mailbox_sta
         backups::register,
         backups::due,
         backups::destroyed,
+        log::latest,
+        log::history,
+        log::consistency,
+        log::public_key,
         document
     ),
     modifiers(&BearerToken),
@@ -40,6 +44,7 @@ use super::{access_checks, access_events, backups, consent_requests, mailbox_sta
         (name = "consent", description = "Asking customers for consent"),
         (name = "mailboxes", description = "Mailbox aggregates for the supervision view (never content)"),
         (name = "backups", description = "Backup snapshots and their destruction 7 days after they were taken"),
+        (name = "log", description = "The audit log's signed checkpoints and consistency proofs, public and without a token"),
         (name = "meta", description = "This document")
     )
 )]

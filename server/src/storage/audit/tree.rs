@@ -296,3 +296,67 @@ impl SqlStore {
             .await
     }
 }
+
+impl SqlStore {
+    /// The entries `ids` as stored, each with the chain hash of the entry before it: what a reader needs to hash
+    /// an entry again without the rest of the log.
+    pub async fn audit_rows_with_previous(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(super::AuditRow, Hash)>, StorageError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for batch in ids.chunks(BATCH) {
+            let rows: Vec<super::AuditRow> = on_pool!(self, pool => {
+                let mut select = sqlx::QueryBuilder::new(concat!(
+                    "SELECT id, entry_hash, ",
+                    super::audit_columns!(),
+                    " FROM audit_log WHERE id IN ("
+                ));
+                let mut list = select.separated(", ");
+                for id in batch {
+                    list.push_bind(*id);
+                }
+                select.push(")");
+                select.build_query_as().fetch_all(pool).await
+            })
+            .map_err(map_error)?;
+            let previous_ids: Vec<i64> =
+                batch.iter().map(|id| id - 1).filter(|id| *id > 0).collect();
+            let previous: BTreeMap<i64, Vec<u8>> = on_pool!(self, pool => {
+                let mut select = sqlx::QueryBuilder::new("SELECT id, entry_hash FROM audit_log WHERE id IN (");
+                let mut list = select.separated(", ");
+                for id in &previous_ids {
+                    list.push_bind(*id);
+                }
+                select.push(") AND entry_hash IS NOT NULL");
+                if previous_ids.is_empty() {
+                    Ok(Vec::new())
+                } else {
+                    select.build_query_as::<(i64, Vec<u8>)>().fetch_all(pool).await
+                }
+            })
+            .map_err(map_error)?
+            .into_iter()
+            .collect();
+            let mut rows: BTreeMap<i64, super::AuditRow> =
+                rows.into_iter().map(|row| (row.id, row)).collect();
+            for id in batch {
+                let row = rows
+                    .remove(id)
+                    .ok_or_else(|| corrupt("audit entry", "is missing from the log"))?;
+                let before = match previous.get(&(id - 1)) {
+                    Some(hash) => to_hash(hash.clone(), "audit entry")?,
+                    None if *id == 1 => app::domain::audit_chain::GENESIS,
+                    None => {
+                        return Err(corrupt(
+                            "audit entry",
+                            "follows an entry missing from the log",
+                        ))
+                    }
+                };
+                found.push((row, before));
+            }
+        }
+        Ok(found)
+    }
+}
