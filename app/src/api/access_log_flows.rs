@@ -147,6 +147,7 @@ mod server_side {
             verification,
             resources: Vec::new(),
             can_verify: false,
+            inclusion: None,
         })
     }
 

@@ -67,6 +67,18 @@ pub struct VerificationView {
     pub problem_kind: Option<crate::domain::chain_break::ChainBreak>,
 }
 
+/// What the inclusion proofs of a customer's page showed, checked against the newest signed checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InclusionView {
+    pub signed_at: DateTime<Utc>,
+    /// Entries of the page proved to be in the signed log.
+    pub proved: usize,
+    /// Entries of the page newer than the checkpoint.
+    pub pending: usize,
+    /// Entries of the page whose proof failed.
+    pub failed: Vec<i64>,
+}
+
 /// One page of a log, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessLog {
@@ -79,6 +91,8 @@ pub struct AccessLog {
     pub resources: Vec<ResourceLabel>,
     /// Whether the server runs verifications on request (privacy officer's log only).
     pub can_verify: bool,
+    /// The customer's page only: what the entries' own proofs show, `None` before any checkpoint.
+    pub inclusion: Option<InclusionView>,
 }
 
 /// A disclosure as the ledger lists it.

@@ -30,6 +30,10 @@ pub struct CharterPage {
     pub in_force: Option<u32>,
     /// The version before this one, for a link to the differences.
     pub previous: Option<u32>,
+    /// The audit log's name and the hex of the key that signs its checkpoints (charter §2), to compare with what
+    /// the operator publishes elsewhere before trusting a proof.
+    pub log_origin: String,
+    pub log_public_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

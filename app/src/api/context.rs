@@ -20,6 +20,8 @@ pub struct AppContext {
     pub consent_answer_window: crate::domain::consent::AnswerWindow,
     /// Verifies the audit log on a privacy officer's request.
     pub audit_verifier: Arc<dyn crate::ports::AuditVerifier>,
+    /// Proves a customer's entries to be in the signed log, and names the key that signs it.
+    pub log_prover: Arc<dyn crate::ports::LogProver>,
 }
 
 #[derive(Clone, Debug)]

@@ -33,6 +33,7 @@ pub async fn get_charter(version: Option<String>) -> Result<CharterPage, AppErro
         return fail(AppError::NotFound);
     };
     let number = version.number.get();
+    let key = context.log_prover.published_key();
     Ok(CharterPage {
         number,
         status: convert::status(number, in_force),
@@ -43,5 +44,7 @@ pub async fn get_charter(version: Option<String>) -> Result<CharterPage, AppErro
         html_en: render_markdown(version.text.english()),
         in_force,
         previous: (number > 1).then(|| number - 1),
+        log_origin: key.origin,
+        log_public_key: key.public_key,
     })
 }

@@ -41,5 +41,17 @@ pub async fn list_my_access_log(
         })
         .map(|resource| resource_label(&resource))
         .collect();
+    let ids: Vec<i64> = log.entries.iter().map(|entry| entry.id).collect();
+    log.inclusion = context
+        .log_prover
+        .prove_included(&ids)
+        .await
+        .map_err(internal)?
+        .map(|check| super::access_log_views::InclusionView {
+            signed_at: check.signed_at,
+            proved: check.proved.len(),
+            pending: ids.len() - check.proved.len() - check.failed.len(),
+            failed: check.failed,
+        });
     Ok(log)
 }

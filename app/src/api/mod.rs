@@ -86,7 +86,7 @@ mod verify_second_factor;
 mod withdraw_request;
 
 pub use access_log_views::{
-    AccessLog, DisclosureView, LogBasis, LogEntryView, VerificationView, Who,
+    AccessLog, DisclosureView, InclusionView, LogBasis, LogEntryView, VerificationView, Who,
 };
 pub use acknowledge_charter::{acknowledge_charter, AcknowledgeCharter};
 pub use announce_new_service::{announce_new_service, AnnounceNewService};

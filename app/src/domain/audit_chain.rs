@@ -2,7 +2,7 @@
 //! `audit-verify` both go through these functions, so they cannot disagree about an entry's encoding.
 
 use super::chain_break::ChainBreak;
-use super::merkle::{self, Frontier};
+use super::merkle::{self, Frontier, Subtree};
 use sha2::{Digest, Sha256};
 
 pub type Hash = [u8; 32];
@@ -119,6 +119,9 @@ pub struct ChainWalk {
     tree: Frontier,
     /// Anchors not yet reached, the lowest entry last so that `pop` reaches them in order.
     ahead: Vec<Anchor>,
+    /// Complete subtrees of at least `2^keep_from` leaves found so far, for the caller to compare with stored ones.
+    keep_from: Option<u32>,
+    completed: Vec<(Subtree, Hash)>,
 }
 
 /// Where a walk stands, to resume it later: the last entry found intact, its hash, the tree up to it, and how
@@ -174,7 +177,20 @@ impl ChainWalk {
             checked: from.checked,
             tree: from.tree,
             ahead,
+            keep_from: None,
+            completed: Vec::new(),
         }
+    }
+
+    /// Keeps each complete subtree of at least `2^level` leaves the walk computes, for [`Self::take_completed`].
+    pub fn keeping_subtrees_from(mut self, level: u32) -> Self {
+        self.keep_from = Some(level);
+        self
+    }
+
+    /// The subtrees completed since the last call (see [`Self::keeping_subtrees_from`]).
+    pub fn take_completed(&mut self) -> Vec<(Subtree, Hash)> {
+        std::mem::take(&mut self.completed)
     }
 
     pub fn position(&self) -> WalkPosition {
@@ -241,7 +257,17 @@ impl ChainWalk {
             }
             self.ahead.pop();
         }
-        self.tree.push(leaf, |_, _| {});
+        match self.keep_from {
+            Some(level) => {
+                let completed = &mut self.completed;
+                self.tree.push(leaf, |subtree, hash| {
+                    if subtree.level >= level {
+                        completed.push((subtree, *hash));
+                    }
+                });
+            }
+            None => self.tree.push(leaf, |_, _| {}),
+        }
         self.previous = computed;
         self.last_id = fields.id;
         self.checked += 1;

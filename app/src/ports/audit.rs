@@ -77,6 +77,37 @@ pub trait AuditVerifier: Send + Sync + std::fmt::Debug {
     async fn verify_now(&self) -> Result<VerificationStatus, StorageError>;
 }
 
+/// Proofs that entries are in the log as signed: each entry's inclusion proof checked against the newest signed
+/// checkpoint of the log's Merkle tree, with the operator's public key; provided by the server as context.
+#[async_trait]
+pub trait LogProver: Send + Sync + std::fmt::Debug {
+    /// Which of `ids` are proved to be in the newest signed checkpoint; `None` when none was signed yet.
+    async fn prove_included(&self, ids: &[i64]) -> Result<Option<InclusionCheck>, StorageError>;
+
+    /// The key that signs the checkpoints, for people to compare with what the operator publishes elsewhere.
+    fn published_key(&self) -> PublishedKey;
+}
+
+/// What [`LogProver::prove_included`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InclusionCheck {
+    pub signed_at: DateTime<Utc>,
+    /// Entries in the signed tree: ids up to this one are covered.
+    pub size: u64,
+    /// Covered entries whose proof checked.
+    pub proved: Vec<i64>,
+    /// Covered entries whose proof did not check: the log or its tree was changed.
+    pub failed: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedKey {
+    /// The log's name in its checkpoints.
+    pub origin: String,
+    /// Hex of the Ed25519 public key.
+    pub public_key: String,
+}
+
 /// The staff member behind an entry, as people reading the log are shown them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffDisplay {

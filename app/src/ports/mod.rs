@@ -19,7 +19,8 @@ pub use accounts::{
 };
 pub use audit::{
     AuditFilter, AuditLine, AuditLog, AuditReader, AuditRecord, AuditVerifier, Disclosure,
-    DisclosureStore, StaffDisplay, VerificationProblem, VerificationStatus,
+    DisclosureStore, InclusionCheck, LogProver, PublishedKey, StaffDisplay, VerificationProblem,
+    VerificationStatus,
 };
 pub use backups::{
     BackupStore, ConfirmOutcome, MailboxStatsRecord, MailboxStatsStore, NewSnapshot,

@@ -7,7 +7,8 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use super::consent_parts::{self as parts, role_name};
 use crate::api::{
-    list_my_access_log, AccessLog, LogBasis, LogEntryView, ResourceLabel, VerificationView, Who,
+    list_my_access_log, AccessLog, InclusionView, LogBasis, LogEntryView, ResourceLabel,
+    VerificationView, Who,
 };
 use crate::domain::chain_break::ChainBreak;
 use crate::domain::consent::DenyRule;
@@ -89,9 +90,10 @@ pub fn AccessLogPage() -> impl IntoView {
                 log.get()
                     .map(|result| match result {
                         Ok(log) => {
-                            let AccessLog { entries, older, verification, resources, .. } = log;
+                            let AccessLog { entries, older, verification, resources, inclusion, .. } = log;
                             view! {
                                 <VerificationLine verification/>
+                                <InclusionLine inclusion/>
                                 <p class="exports" id="exports">
                                     {t!(i18n, log.access_log.download_all)}
                                     " "
@@ -111,6 +113,48 @@ pub fn AccessLogPage() -> impl IntoView {
         </Suspense>
         <p><A href="/account">{t!(i18n, log.access_log.back_to_account)}</A></p>
     }
+}
+
+/// What the page's own entries' proofs show against the newest signed checkpoint: the customer's check, not the
+/// operator's walk of the whole log (the line above).
+#[component]
+fn InclusionLine(inclusion: Option<InclusionView>) -> impl IntoView {
+    let locale = current_locale();
+    let (text, class) = match inclusion {
+        None => (
+            td_string!(locale, log.access_log.no_checkpoint).to_owned(),
+            "verification",
+        ),
+        Some(InclusionView { failed, .. }) if !failed.is_empty() => {
+            let entries = failed
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                td_string!(locale, log.access_log.proof_failed, entries).to_string(),
+                "verification error",
+            )
+        }
+        Some(InclusionView {
+            signed_at,
+            proved,
+            pending,
+            ..
+        }) => {
+            let date = parts::when(signed_at);
+            let mut text =
+                td_string!(locale, log.access_log.proved, number = proved, date).to_string();
+            if pending > 0 {
+                text.push(' ');
+                text.push_str(
+                    &td_string!(locale, log.access_log.pending, number = pending).to_string(),
+                );
+            }
+            (text, "verification")
+        }
+    };
+    view! { <p class=class id="inclusion" data-kind="inclusion">{text}</p> }
 }
 
 /// "Log verified up to entry N at T", or that it was not verified yet, or where it was found broken.

@@ -137,7 +137,7 @@ impl Seal {
         STANDARD.encode(key.sign(&self.message()).to_bytes())
     }
 
-    fn is_signed(self, signature: &str, key: &VerifyingKey) -> bool {
+    fn verifies(self, signature: &str, key: &VerifyingKey) -> bool {
         let Some(signature) = STANDARD
             .decode(signature)
             .ok()
@@ -254,7 +254,7 @@ pub fn verify(file: &ExportFile, key: &VerifyingKey) -> Result<Verified, Refused
     let Some(signature) = file.seal.as_deref() else {
         return Err(refuse(None, "the export has no seal"));
     };
-    if !seal.is_signed(signature, key) {
+    if !seal.verifies(signature, key) {
         return Err(refuse(
             None,
             "the seal does not match the list of entries: an entry was removed, added or reordered, or the \
@@ -408,3 +408,7 @@ pub fn verify_file(
     }
     Ok(report)
 }
+
+#[cfg(test)]
+#[path = "export_proof_tests.rs"]
+mod tests;

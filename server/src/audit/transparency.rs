@@ -10,8 +10,9 @@ use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::note::{self, TreeCheckpoint};
 use super::{keys, AuditError, AuditSettings};
 use crate::storage::SqlStore;
-use app::domain::merkle::Hash;
-use app::ports::StorageError;
+use app::domain::audit_chain::entry_hash;
+use app::domain::merkle::{self, Hash};
+use app::ports::{InclusionCheck, LogProver, PublishedKey, StorageError};
 
 /// The last lines of the checkpoint file are read to find the newest checkpoint, not the whole file: it grows by
 /// a line a minute for as long as the portal runs.
@@ -23,6 +24,7 @@ pub struct LogTransparency {
     checkpoint_path: PathBuf,
     key: VerifyingKey,
     signing: SigningKey,
+    origin: String,
 }
 
 /// A checkpoint as published: the signed note, and what it says once its signatures are checked.
@@ -44,6 +46,7 @@ impl LogTransparency {
             checkpoint_path: settings.checkpoint_path(data_dir),
             key: signing.verifying_key(),
             signing,
+            origin: settings.log_origin(),
         })
     }
 
@@ -116,6 +119,58 @@ impl LogTransparency {
             .map(|id| u64::try_from(*id - 1).unwrap_or(u64::MAX))
             .collect();
         self.store.audit_inclusion_proofs(&indices, size).await
+    }
+}
+
+#[async_trait::async_trait]
+impl LogProver for LogTransparency {
+    async fn prove_included(&self, ids: &[i64]) -> Result<Option<InclusionCheck>, StorageError> {
+        let Some(published) = self
+            .latest()
+            .map_err(|error| StorageError::Unavailable(Box::new(error)))?
+        else {
+            return Ok(None);
+        };
+        let (size, root) = (published.checkpoint.size, published.checkpoint.root);
+        let covered: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| *id >= 1 && (*id as u64) <= size)
+            .collect();
+        let rows = self.entries_with_previous(&covered).await?;
+        let paths = self.inclusion(&covered, size).await?;
+        let (mut proved, mut failed) = (Vec::new(), Vec::new());
+        for ((row, previous), path) in rows.iter().zip(&paths) {
+            // The entry is hashed again from its columns, as a customer's own verifier would: a stored hash
+            // that no longer matches them proves nothing.
+            let hash = entry_hash(previous, &row.chain_fields());
+            let holds = row.entry_hash.as_deref() == Some(hash.as_slice())
+                && merkle::verify_inclusion(
+                    (row.id - 1) as u64,
+                    size,
+                    &merkle::leaf_hash(&hash),
+                    path,
+                    &root,
+                );
+            if holds {
+                proved.push(row.id);
+            } else {
+                failed.push(row.id);
+            }
+        }
+        Ok(Some(InclusionCheck {
+            signed_at: published.checkpoint.signed_at,
+            size,
+            proved,
+            failed,
+        }))
+    }
+
+    fn published_key(&self) -> PublishedKey {
+        PublishedKey {
+            origin: self.origin.clone(),
+            public_key: hex::encode(self.key.as_bytes()),
+        }
     }
 }
 

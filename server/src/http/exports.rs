@@ -316,17 +316,9 @@ async fn json_export(State(state): State<AppState>, session: Session) -> Respons
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let checkpoint = match state.log.latest() {
-        Ok(latest) => latest.map(|published| ExportCheckpoint {
-            size: published.checkpoint.size,
-            root: hex::encode(published.checkpoint.root),
-            signed_at: published.checkpoint.signed_at,
-            note: published.note,
-        }),
-        Err(error) => {
-            tracing::error!(%error, "export could not read the audit checkpoints");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+    let checkpoint = match export_checkpoint(&state.log) {
+        Ok(checkpoint) => checkpoint,
+        Err(status) => return status.into_response(),
     };
     let size = checkpoint.as_ref().map(|checkpoint| checkpoint.size);
     let generated_at = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
@@ -387,9 +379,25 @@ async fn json_export(State(state): State<AppState>, session: Session) -> Respons
     )
 }
 
+/// The newest signed checkpoint, as exports carry it; the answer to give when it cannot be read.
+pub fn export_checkpoint(log: &LogTransparency) -> Result<Option<ExportCheckpoint>, StatusCode> {
+    match log.latest() {
+        Ok(latest) => Ok(latest.map(|published| ExportCheckpoint {
+            size: published.checkpoint.size,
+            root: hex::encode(published.checkpoint.root),
+            signed_at: published.checkpoint.signed_at,
+            note: published.note,
+        })),
+        Err(error) => {
+            tracing::error!(%error, "export could not read the audit checkpoints");
+            Err(StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
 /// A page of the export, each entry covered by the checkpoint of `size` with its proof. Read in a few queries
 /// per page, whatever its length.
-async fn with_proofs(
+pub async fn with_proofs(
     log: &LogTransparency,
     page: Vec<AuditLine>,
     size: Option<u64>,

@@ -23,7 +23,8 @@
 //!   "tables": { "<table>": [ { "<column>": value, … } ] },   // see COVERAGE: consents, grants, cases, sign-in
 //!                                                           // account, sessions, security events, charter
 //!                                                           // acknowledgements, backups, mailbox aggregates, …
-//!   "access_log": [ entries as in privacy-portal/access-log/v1 ]   // last, streamed
+//!   "access_log_checkpoint": the signed checkpoint the entries' proofs refer to (or null),
+//!   "access_log": [ entries as in privacy-portal/access-log/v1, with their proofs ]   // last, streamed
 //! }
 //! ```
 //!
@@ -317,22 +318,39 @@ async fn json_export(State(state): State<AppState>, session: Session) -> Respons
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    // Reopen the object to append the streamed log as its last member.
+    let checkpoint = match super::exports::export_checkpoint(&state.log) {
+        Ok(checkpoint) => checkpoint,
+        Err(status) => return status.into_response(),
+    };
+    let size = checkpoint.as_ref().map(|checkpoint| checkpoint.size);
+    // Reopen the object to append the checkpoint and the streamed log as its last members.
     opening.pop();
+    opening.extend_from_slice(b",\"access_log_checkpoint\":");
+    opening.extend_from_slice(
+        serde_json::to_string(&checkpoint)
+            .unwrap_or_else(|_| "null".to_owned())
+            .as_bytes(),
+    );
     opening.extend_from_slice(b",\"access_log\":[");
+    let log = state.log.clone();
     let entries = log_pages(state.app.store.clone(), customer, now)
         .enumerate()
-        .map(|(index, page)| {
-            let page = page.map_err(broken)?;
-            let mut chunk = Vec::new();
-            for (position, line) in page.into_iter().enumerate() {
-                if index > 0 || position > 0 {
-                    chunk.push(b',');
+        .then(move |(index, page)| {
+            let log = log.clone();
+            async move {
+                let page = page.map_err(broken)?;
+                let entries = super::exports::with_proofs(&log, page, size)
+                    .await
+                    .map_err(broken)?;
+                let mut chunk = Vec::new();
+                for (position, entry) in entries.iter().enumerate() {
+                    if index > 0 || position > 0 {
+                        chunk.push(b',');
+                    }
+                    serde_json::to_writer(&mut chunk, entry).map_err(std::io::Error::other)?;
                 }
-                serde_json::to_writer(&mut chunk, &ExportEntry::of(line))
-                    .map_err(std::io::Error::other)?;
+                Ok::<_, std::io::Error>(Bytes::from(chunk))
             }
-            Ok::<_, std::io::Error>(Bytes::from(chunk))
         });
     let body = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(opening)) })
         .chain(entries)

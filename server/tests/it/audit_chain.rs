@@ -213,6 +213,37 @@ async fn a_rewritten_and_rehashed_log_fails_at_its_checkpoint(backend: Backend) 
     assert_fails_at(&db, ENTRIES);
 }
 
+async fn a_changed_tree_node_fails_verification(backend: Backend) {
+    let Some((db, store)) = signed_log(backend).await else {
+        return;
+    };
+    let more: Vec<AuditEntry> = (ENTRIES + 1..=20).map(entry).collect();
+    store.record_audit(&more).await.unwrap();
+    auditor(&db, &store).checkpoint().await.unwrap().unwrap();
+    let (success, stdout) = audit_verify(&db);
+    assert!(success, "{stdout}");
+    // The node over entries 1 to 16 (level 4, index 0: position 4), one bit flipped.
+    let select = "SELECT hash FROM audit_tree_nodes WHERE position = 4";
+    let update = "UPDATE audit_tree_nodes SET hash = $1 WHERE position = 4";
+    let mut hash: Vec<u8> = match &store {
+        SqlStore::Sqlite(pool) => sqlx::query_scalar(select).fetch_one(pool).await,
+        SqlStore::Postgres(pool) => sqlx::query_scalar(select).fetch_one(pool).await,
+    }
+    .unwrap();
+    hash[31] ^= 1;
+    match &store {
+        SqlStore::Sqlite(pool) => sqlx::query(update).bind(hash).execute(pool).await.map(drop),
+        SqlStore::Postgres(pool) => sqlx::query(update).bind(hash).execute(pool).await.map(drop),
+    }
+    .unwrap();
+    let (success, stdout) = audit_verify(&db);
+    assert!(!success, "{stdout}");
+    assert!(
+        stdout.contains("first bad entry 1:") && stdout.contains("entries 1 to 16"),
+        "{stdout}"
+    );
+}
+
 async fn a_checkpoint_signed_with_another_key_is_refused(backend: Backend) {
     let Some((db, store)) = signed_log(backend).await else {
         return;
@@ -342,6 +373,7 @@ on_both_backends!(
     a_truncated_log_fails_verification,
     a_checkpoint_signed_with_another_key_is_refused,
     a_rewritten_and_rehashed_log_fails_at_its_checkpoint,
+    a_changed_tree_node_fails_verification,
     entries_from_before_the_chain_are_sealed_into_it,
     the_server_signs_a_checkpoint_at_shutdown,
     a_security_event_leaves_one_chained_entry,

@@ -194,6 +194,44 @@ async fn checkpoints_and_consistency_are_public(backend: Backend) {
     assert!(!body.contains("C-100001") && !second_note.contains("jeanne"));
 }
 
+/// Flips a bit of every stored tree node; returns how many.
+async fn corrupt_tree_nodes(app: &TestApp) -> usize {
+    flip_tree_nodes(app).await
+}
+
+async fn restore_tree_nodes(app: &TestApp) {
+    flip_tree_nodes(app).await;
+}
+
+async fn flip_tree_nodes(app: &TestApp) -> usize {
+    let select = "SELECT position, hash FROM audit_tree_nodes";
+    let update = "UPDATE audit_tree_nodes SET hash = $1 WHERE position = $2";
+    let rows: Vec<(i64, Vec<u8>)> = match &app.store {
+        server::storage::SqlStore::Sqlite(pool) => sqlx::query_as(select).fetch_all(pool).await,
+        server::storage::SqlStore::Postgres(pool) => sqlx::query_as(select).fetch_all(pool).await,
+    }
+    .unwrap();
+    for (position, mut hash) in rows.clone() {
+        hash[0] ^= 1;
+        match &app.store {
+            server::storage::SqlStore::Sqlite(pool) => sqlx::query(update)
+                .bind(hash)
+                .bind(position)
+                .execute(pool)
+                .await
+                .map(drop),
+            server::storage::SqlStore::Postgres(pool) => sqlx::query(update)
+                .bind(hash)
+                .bind(position)
+                .execute(pool)
+                .await
+                .map(drop),
+        }
+        .unwrap();
+    }
+    rows.len()
+}
+
 fn verify(
     document: &Value,
     key: &ed25519_dalek::VerifyingKey,
@@ -216,12 +254,39 @@ async fn the_export_proves_each_entry_and_every_edit_is_found(backend: Backend) 
         return;
     };
     let key = public_key(&app).await;
+    // Enough entries for the tree to store nodes (subtrees of 16 leaves or more).
+    let fillers: Vec<String> = (0..20).map(|n| format!("filler-{n}")).collect();
+    let fillers: Vec<&str> = fillers.iter().map(String::as_str).collect();
+    jeanne_entries(&app, &fillers).await;
     jeanne_entries(&app, &["proved-1", "proved-2", "proved-3"]).await;
     auditor(&app).checkpoint().await.unwrap().unwrap();
     let (_, older_note) = api(&app, "/log/checkpoint").await;
     jeanne_entries(&app, &["pending-1", "pending-2"]).await;
 
     let browser = sign_in_customer(&app, CUSTOMER).await;
+    // The page says what its own entries' proofs show: the five new entries and the sign-in are on page 1, three
+    // of them after the checkpoint.
+    let page: app::api::AccessLog =
+        serde_json::from_str(&browser.call("list-my-access-log", &[]).await.body).unwrap();
+    let inclusion = page.inclusion.expect("a checkpoint was signed");
+    assert_eq!(inclusion.pending, 3, "{inclusion:?}");
+    assert_eq!(inclusion.proved, page.entries.len() - 3, "{inclusion:?}");
+    assert!(inclusion.failed.is_empty());
+    let html = browser.get("/account/access-log").await.body;
+    assert!(html.contains("id=\"inclusion\""), "{html}");
+    let charter = browser.get("/charter").await.body;
+    assert!(
+        charter.contains(&hex::encode(key.as_bytes())),
+        "the public page shows the key"
+    );
+    // A tree node rewritten in the database: the page's proofs no longer hold, and it says which entries.
+    let nodes = corrupt_tree_nodes(&app).await;
+    assert!(nodes > 0);
+    let page: app::api::AccessLog =
+        serde_json::from_str(&browser.call("list-my-access-log", &[]).await.body).unwrap();
+    assert!(!page.inclusion.unwrap().failed.is_empty());
+    restore_tree_nodes(&app).await;
+
     let reply = browser.get("/account/access-log/export.json").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let document = reply.json();

@@ -117,6 +117,16 @@ fn Version(page: Page) -> impl IntoView {
                 <div inner_html=page.html_en></div>
             </article>
         </div>
+        <section class="log-key" id="log-key" aria-labelledby="log-key-title">
+            <h2 id="log-key-title">{t!(i18n, charter.log_key.title)}</h2>
+            <p>{t!(i18n, charter.log_key.lead)}</p>
+            <p>
+                {t!(i18n, charter.log_key.origin)} " " <code id="log-origin">{page.log_origin}</code>
+                <br/>
+                {t!(i18n, charter.log_key.key)} " " <code id="log-public-key" class="breakable">{page.log_public_key}</code>
+            </p>
+            <p class="muted">{t!(i18n, charter.log_key.compare, <a> = <a href="/api/v1/log/checkpoint"/>)}</p>
+        </section>
     }
 }
 

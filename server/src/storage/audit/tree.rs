@@ -201,6 +201,40 @@ impl SqlStore {
             .collect()
     }
 
+    /// The chain hashes of the entries `ids` that have one.
+    async fn entry_hashes(&self, ids: &[i64]) -> Result<BTreeMap<i64, Hash>, StorageError> {
+        let mut hashes = BTreeMap::new();
+        for batch in ids.chunks(BATCH) {
+            let rows: Vec<(i64, Vec<u8>)> = on_pool!(self, pool => {
+                let mut select = sqlx::QueryBuilder::new("SELECT id, entry_hash FROM audit_log WHERE id IN (");
+                let mut list = select.separated(", ");
+                for id in batch {
+                    list.push_bind(*id);
+                }
+                select.push(") AND entry_hash IS NOT NULL");
+                select.build_query_as().fetch_all(pool).await
+            })
+            .map_err(map_error)?;
+            for (id, hash) in rows {
+                hashes.insert(id, to_hash(hash, "audit entry")?);
+            }
+        }
+        Ok(hashes)
+    }
+
+    /// The stored nodes among `subtrees` (those of [`STORED_FROM_LEVEL`] or more); absent ones are left out.
+    pub async fn audit_stored_nodes(
+        &self,
+        subtrees: &[Subtree],
+    ) -> Result<BTreeMap<Subtree, Hash>, StorageError> {
+        let stored: BTreeSet<Subtree> = subtrees
+            .iter()
+            .copied()
+            .filter(|subtree| subtree.level >= STORED_FROM_LEVEL)
+            .collect();
+        self.subtree_hashes(&stored).await
+    }
+
     async fn subtree_hashes(
         &self,
         subtrees: &BTreeSet<Subtree>,
@@ -238,24 +272,12 @@ impl SqlStore {
             })
             .collect();
         let leaf_ids: Vec<i64> = leaf_ids.into_iter().collect();
-        let mut leaves = BTreeMap::new();
-        for batch in leaf_ids.chunks(BATCH) {
-            let rows: Vec<(i64, Option<Vec<u8>>)> = on_pool!(self, pool => {
-                let mut select = sqlx::QueryBuilder::new("SELECT id, entry_hash FROM audit_log WHERE id IN (");
-                let mut list = select.separated(", ");
-                for id in batch {
-                    list.push_bind(*id);
-                }
-                select.push(")");
-                select.build_query_as().fetch_all(pool).await
-            })
-            .map_err(map_error)?;
-            for (id, hash) in rows {
-                if let Some(hash) = hash {
-                    leaves.insert(id, merkle::leaf_hash(&to_hash(hash, "audit entry")?));
-                }
-            }
-        }
+        let leaves: BTreeMap<i64, Hash> = self
+            .entry_hashes(&leaf_ids)
+            .await?
+            .into_iter()
+            .map(|(id, hash)| (id, merkle::leaf_hash(&hash)))
+            .collect();
         for subtree in small {
             let first = subtree.first_leaf() as i64 + 1;
             let hashes: Option<Vec<Hash>> = (first..first + subtree.leaves() as i64)
@@ -322,22 +344,7 @@ impl SqlStore {
             .map_err(map_error)?;
             let previous_ids: Vec<i64> =
                 batch.iter().map(|id| id - 1).filter(|id| *id > 0).collect();
-            let previous: BTreeMap<i64, Vec<u8>> = on_pool!(self, pool => {
-                let mut select = sqlx::QueryBuilder::new("SELECT id, entry_hash FROM audit_log WHERE id IN (");
-                let mut list = select.separated(", ");
-                for id in &previous_ids {
-                    list.push_bind(*id);
-                }
-                select.push(") AND entry_hash IS NOT NULL");
-                if previous_ids.is_empty() {
-                    Ok(Vec::new())
-                } else {
-                    select.build_query_as::<(i64, Vec<u8>)>().fetch_all(pool).await
-                }
-            })
-            .map_err(map_error)?
-            .into_iter()
-            .collect();
+            let previous = self.entry_hashes(&previous_ids).await?;
             let mut rows: BTreeMap<i64, super::AuditRow> =
                 rows.into_iter().map(|row| (row.id, row)).collect();
             for id in batch {
@@ -345,7 +352,7 @@ impl SqlStore {
                     .remove(id)
                     .ok_or_else(|| corrupt("audit entry", "is missing from the log"))?;
                 let before = match previous.get(&(id - 1)) {
-                    Some(hash) => to_hash(hash.clone(), "audit entry")?,
+                    Some(hash) => *hash,
                     None if *id == 1 => app::domain::audit_chain::GENESIS,
                     None => {
                         return Err(corrupt(
