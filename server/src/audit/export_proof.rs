@@ -1,6 +1,6 @@
 //! What makes a customer's access-log export checkable without the portal: per entry, the bytes its chain hash
 //! was computed over and a proof that this hash is a leaf of a signed tree; for the whole export, the checkpoint
-//! and a seal over the list of entries, so that an entry removed from or added to the file is found too.
+//! and a signed seal listing the entries, so that an entry removed from or added to the file is found and named.
 //! [`verify`] is the stand-alone check (`server verify-export`); README "Verifying an export" describes it for
 //! anyone writing their own.
 
@@ -106,38 +106,59 @@ pub struct ExportCheckpoint {
     pub note: String,
 }
 
-/// A running seal over the export: every entry's id and hash, in the file's order, with the customer, the time of
-/// the export and the checkpoint's size.
+/// The seal over an export: every entry's id and hash, in the file's order, with the customer, the time of the
+/// export and the checkpoint's size, signed. The list itself is in the file too, so that a verifier names the entry
+/// removed from or added to it.
 #[derive(Debug, Clone)]
 pub struct Seal {
-    listing: Sha256,
+    header: String,
+    listing: Vec<(i64, String)>,
+}
+
+/// The seal as the file holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealView {
+    /// `[id, hash]` of every entry of the export, in its order.
+    pub entries: Vec<(i64, String)>,
+    /// Base64 Ed25519 signature (see README, "Verifying your access-log export yourself").
+    pub signature: String,
 }
 
 impl Seal {
     pub fn new(customer: &str, generated_at: &str, checkpoint_size: Option<u64>) -> Self {
-        let mut listing = Sha256::new();
-        listing.update(format!(
-            "{customer}\n{generated_at}\n{}\n",
-            checkpoint_size.map_or_else(|| "-".to_owned(), |size| size.to_string())
-        ));
-        Self { listing }
+        Self {
+            header: format!(
+                "{customer}\n{generated_at}\n{}\n",
+                checkpoint_size.map_or_else(|| "-".to_owned(), |size| size.to_string())
+            ),
+            listing: Vec::new(),
+        }
     }
 
     pub fn add(&mut self, id: i64, hash: &str) {
-        self.listing.update(format!("{id} {hash}\n"));
+        self.listing.push((id, hash.to_owned()));
     }
 
-    fn message(self) -> Vec<u8> {
+    fn message(&self) -> Vec<u8> {
+        let mut digest = Sha256::new();
+        digest.update(&self.header);
+        for (id, hash) in &self.listing {
+            digest.update(format!("{id} {hash}\n"));
+        }
         let mut message = SEAL_DOMAIN.to_vec();
-        message.extend_from_slice(&self.listing.finalize());
+        message.extend_from_slice(&digest.finalize());
         message
     }
 
-    pub fn sign(self, key: &SigningKey) -> String {
-        STANDARD.encode(key.sign(&self.message()).to_bytes())
+    pub fn sign(self, key: &SigningKey) -> SealView {
+        let signature = STANDARD.encode(key.sign(&self.message()).to_bytes());
+        SealView {
+            entries: self.listing,
+            signature,
+        }
     }
 
-    fn verifies(self, signature: &str, key: &VerifyingKey) -> bool {
+    fn verifies(&self, signature: &str, key: &VerifyingKey) -> bool {
         let Some(signature) = STANDARD
             .decode(signature)
             .ok()
@@ -149,6 +170,45 @@ impl Seal {
     }
 }
 
+/// The first difference between the entries in the file and the ones the portal sealed, named by entry.
+fn compare_with_seal(entries: &[ExportedEntry], sealed: &[(i64, String)]) -> Result<(), Refused> {
+    let in_file: std::collections::HashSet<i64> = entries.iter().map(|entry| entry.id).collect();
+    let in_seal: std::collections::HashSet<i64> = sealed.iter().map(|(id, _)| *id).collect();
+    if let Some((id, _)) = sealed.iter().find(|(id, _)| !in_file.contains(id)) {
+        return Err(refuse(
+            Some(*id),
+            "was sealed by the portal but is missing from the file: it was removed",
+        ));
+    }
+    if let Some(entry) = entries.iter().find(|entry| !in_seal.contains(&entry.id)) {
+        return Err(refuse(
+            Some(entry.id),
+            "is in the file but not in the portal's seal: it was added",
+        ));
+    }
+    for (entry, (id, hash)) in entries.iter().zip(sealed) {
+        if entry.id != *id {
+            return Err(refuse(
+                Some(entry.id),
+                "is not where the portal sealed it: entries were moved",
+            ));
+        }
+        if entry.hash != *hash {
+            return Err(refuse(
+                Some(entry.id),
+                "has another hash than the portal sealed: it was changed",
+            ));
+        }
+    }
+    if entries.len() != sealed.len() {
+        return Err(refuse(
+            None,
+            "the file repeats an entry the portal sealed once",
+        ));
+    }
+    Ok(())
+}
+
 /// The parts of an export the check reads; everything else in the file is for people.
 #[derive(Debug, Deserialize)]
 pub struct ExportFile {
@@ -157,7 +217,7 @@ pub struct ExportFile {
     pub generated_at: String,
     pub checkpoint: Option<ExportCheckpoint>,
     pub entries: Vec<ExportedEntry>,
-    pub seal: Option<String>,
+    pub seal: Option<SealView>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,14 +280,27 @@ pub fn verify(file: &ExportFile, key: &VerifyingKey) -> Result<Verified, Refused
                 .map_err(|error| refuse(None, format!("the checkpoint is refused: {error}")))
         })
         .transpose()?;
+    // The seal first: it says which entries the file must hold, so that a missing one can be named.
+    let Some(sealed) = file.seal.as_ref() else {
+        return Err(refuse(None, "the export has no seal"));
+    };
     let mut seal = Seal::new(
         file.customer.as_deref().unwrap_or_default(),
         &file.generated_at,
         checkpoint.as_ref().map(|checkpoint| checkpoint.size),
     );
+    for (id, hash) in &sealed.entries {
+        seal.add(*id, hash);
+    }
+    if !seal.verifies(&sealed.signature, key) {
+        return Err(refuse(
+            None,
+            "the seal is not signed by this key for this customer, time and checkpoint: it was changed",
+        ));
+    }
+    compare_with_seal(&file.entries, &sealed.entries)?;
     let (mut proved, mut pending) = (0, 0);
     for entry in &file.entries {
-        seal.add(entry.id, &entry.hash);
         let covered = checkpoint
             .as_ref()
             .is_some_and(|checkpoint| entry.id >= 1 && (entry.id as u64) <= checkpoint.size);
@@ -250,16 +323,6 @@ pub fn verify(file: &ExportFile, key: &VerifyingKey) -> Result<Verified, Refused
                 ))
             }
         }
-    }
-    let Some(signature) = file.seal.as_deref() else {
-        return Err(refuse(None, "the export has no seal"));
-    };
-    if !seal.verifies(signature, key) {
-        return Err(refuse(
-            None,
-            "the seal does not match the list of entries: an entry was removed, added or reordered, or the \
-             customer, time or checkpoint changed",
-        ));
     }
     Ok(Verified {
         proved,

@@ -168,7 +168,30 @@ fn every_hand_edit_of_the_vector_is_refused() {
     );
     let mut moved = original.clone();
     moved["entries"].as_array_mut().unwrap().swap(4, 6);
-    assert!(check(&moved).unwrap_err().reason.contains("seal"));
+    let refused = check(&moved).unwrap_err();
+    assert_eq!(
+        refused.entry,
+        original["entries"][6]["id"].as_i64(),
+        "{refused}"
+    );
+    let mut removed = original.clone();
+    removed["entries"].as_array_mut().unwrap().remove(2);
+    let refused = check(&removed).unwrap_err();
+    assert_eq!(
+        refused.entry,
+        original["entries"][2]["id"].as_i64(),
+        "{refused}"
+    );
+    assert!(refused.reason.contains("removed"), "{refused}");
+    let mut unsealed = original.clone();
+    unsealed["seal"]["entries"]
+        .as_array_mut()
+        .unwrap()
+        .remove(2);
+    assert!(check(&unsealed)
+        .unwrap_err()
+        .reason
+        .contains("seal is not signed"));
     let mut hidden = original.clone();
     hidden["entries"][0]["proof"] = serde_json::Value::Null;
     hidden["checkpoint"]["size"] = 20.into();

@@ -366,8 +366,9 @@ async fn json_export(State(state): State<AppState>, session: Session) -> Respons
             .lock()
             .map(|seal| seal.clone())
             .map_err(|_| std::io::Error::other("the export's seal was lost"))?;
-        let signature = seal.sign(state.log.seal_key());
-        Ok(Bytes::from(format!("],\"seal\":\"{signature}\"}}")))
+        let sealed = serde_json::to_string(&seal.sign(state.log.seal_key()))
+            .map_err(std::io::Error::other)?;
+        Ok(Bytes::from(format!("],\"seal\":{sealed}}}")))
     });
     let body = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(opening)) })
         .chain(entries)
