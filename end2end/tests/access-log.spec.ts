@@ -33,6 +33,10 @@ test('a customer sees who accessed their data and downloads the log as CSV and J
   await expect(page).toHaveURL(/\/account\/access-log$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Qui a accédé à mes données');
   await expect(page.locator('#verification')).toContainText(/Journal (pas encore vérifié|vérifié jusqu’à l’entrée)/);
+  // What the page's own inclusion proofs show against the newest signed checkpoint.
+  await expect(page.locator('#inclusion')).toContainText(
+    /(Aucun point de contrôle signé|prouvée\(s\) dans le journal signé le)/,
+  );
 
   // The filter is a plain GET form: the query string carries it, with or without JavaScript.
   await page.getByLabel('Résultat').selectOption('denied');
@@ -57,6 +61,10 @@ test('a customer sees who accessed their data and downloads the log as CSV and J
   expect(document.schema).toBe('privacy-portal/access-log/v1');
   expect(document.customer).toBe(who.number);
   expect(Array.isArray(document.entries)).toBe(true);
+  // The seal lists exactly the entries of the file, in their order, for `server verify-export`.
+  expect(document.seal.entries.map((sealed: [number, string]) => sealed[0])).toEqual(
+    document.entries.map((entry: { id: number }) => entry.id),
+  );
 });
 
 test('a disclosure whose deferral has passed shows in the customer’s log; a deferred one does not', async (

@@ -24,6 +24,8 @@ test('the charter in force, its history and every version are public, in French 
   await expect(page.locator('#charter-fr')).toHaveAttribute('lang', 'fr');
   await expect(page.locator('#charter-en')).toHaveAttribute('lang', 'en');
   await expect(page.locator('#translation-note')).toHaveText('This is a translation for information only. The French text prevails.');
+  // The key that signs the audit log's checkpoints, to compare out of band before trusting a proof.
+  await expect(page.locator('#log-public-key')).toHaveText(/^[0-9a-f]{64}$/);
 
   await page.goto('/charter/v/1');
   await expect(page.locator('#charter-fr')).toContainText('1. Quelles sont les données collectées ?');
