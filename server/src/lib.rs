@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backups;
 pub mod cli;
 pub mod consent_expiry;
+pub mod events;
 pub mod http;
 pub mod mail;
 pub mod seed;
@@ -41,6 +42,8 @@ pub enum ServeError {
     Http(#[source] std::io::Error),
     #[error("the mail settings cannot work")]
     Mail(#[from] mail::MailSetupError),
+    #[error(transparent)]
+    Webhooks(#[from] events::worker::WebhookSetupError),
 }
 
 /// Connects to the configured database and brings its schema up to date.
@@ -103,6 +106,15 @@ pub async fn serve_on(
     } else {
         None
     };
+    let webhooks = if settings.webhooks.webhook_worker {
+        Some(events::WebhookWorker::new(
+            store.clone(),
+            clock.clone(),
+            &settings.webhooks,
+        )?)
+    } else {
+        None
+    };
     let auditor = Arc::new(audit::Auditor::new(
         store.clone(),
         clock.clone(),
@@ -139,6 +151,7 @@ pub async fn serve_on(
     let stop_rx_audit = stop_rx.clone();
     let stop_rx_backups = stop_rx.clone();
     let stop_rx_expiry = stop_rx.clone();
+    let stop_rx_webhooks = stop_rx.clone();
     let signal = {
         let stop_tx = stop_tx.clone();
         async move {
@@ -165,9 +178,15 @@ pub async fn serve_on(
         let stop_rx = stop_rx_audit;
         async move { auditor.run(stop_rx).await }
     };
+    let webhooks = async move {
+        if let Some(worker) = webhooks {
+            worker.run(stop_rx_webhooks).await;
+        }
+    };
     let overdue = overdue_job(stop_rx_backups);
     let expiry = expiry_job(stop_rx_expiry);
-    let (result, (), (), (), ()) = tokio::join!(web, mail, checkpoints, overdue, expiry);
+    let (result, (), (), (), (), ()) =
+        tokio::join!(web, mail, checkpoints, overdue, expiry, webhooks);
     // Signed after the requests in flight were answered, so that the last checkpoint covers their entries.
     if let Err(error) = auditor.checkpoint().await {
         tracing::error!(%error, "could not sign the audit checkpoint at shutdown");

@@ -55,6 +55,9 @@ pub struct Settings {
     /// The consent-expiry job's pace (`PORTAL_CONSENT_EXPIRY_SWEEP_MILLIS`).
     #[serde(flatten)]
     pub consent_jobs: crate::consent_expiry::ConsentJobSettings,
+    /// Webhook delivery: the worker's pace, time-out and retries (`PORTAL_WEBHOOK_*`).
+    #[serde(flatten)]
+    pub webhooks: crate::events::WebhookSettings,
 }
 
 #[derive(Serialize)]
@@ -242,6 +245,7 @@ impl Settings {
             audit: crate::audit::AuditSettings::default(),
             backups: crate::backups::BackupSettings::default(),
             consent_jobs: crate::consent_expiry::ConsentJobSettings::default(),
+            webhooks: crate::events::WebhookSettings::default(),
         }
     }
 

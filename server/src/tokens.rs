@@ -21,15 +21,18 @@ pub enum Scope {
     ConsentRequests,
     MailboxStats,
     Backups,
+    /// Consent events: the pull feed and the service's own webhook endpoints.
+    Events,
 }
 
 impl Scope {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::AccessChecks,
         Self::AccessEvents,
         Self::ConsentRequests,
         Self::MailboxStats,
         Self::Backups,
+        Self::Events,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl Scope {
             Self::ConsentRequests => "consent-requests",
             Self::MailboxStats => "mailbox-stats",
             Self::Backups => "backups",
+            Self::Events => "events",
         }
     }
 
@@ -58,7 +62,7 @@ impl fmt::Display for Scope {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    #[error("unknown scope {0:?}: the scopes are access-checks, access-events, consent-requests, mailbox-stats and backups")]
+    #[error("unknown scope {0:?}: the scopes are access-checks, access-events, consent-requests, mailbox-stats, backups and events")]
     UnknownScope(String),
     #[error("name at least one scope")]
     NoScope,

@@ -28,6 +28,13 @@ pub async fn list_my_consents() -> Result<MyConsents, AppError> {
         .consent_state(me.customer(), None, now)
         .await
         .map_err(internal)?;
+    // Shown the requests waiting for them, the customer needs no reminder of those (usecases::consent_timers).
+    if !pending.is_empty() {
+        store
+            .see_pending_requests(me.customer(), now)
+            .await
+            .map_err(internal)?;
+    }
 
     let resources = store
         .services_of(me.customer())

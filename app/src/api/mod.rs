@@ -13,6 +13,7 @@ mod access_log_flows;
 mod access_log_views;
 mod list_audit_log;
 mod list_disclosures;
+mod list_webhook_attempts;
 mod list_my_access_log;
 mod record_disclosure;
 mod verify_audit_log;
@@ -137,6 +138,9 @@ pub use list_my_messages::{list_my_messages, ListMyMessages};
 pub use list_open_data_requests::{list_open_data_requests, ListOpenDataRequests};
 pub use list_overdue_destructions::{list_overdue_destructions, ListOverdueDestructions};
 pub use list_sessions::{list_sessions, ListSessions, SessionView};
+pub use list_webhook_attempts::{
+    list_webhook_attempts, ListWebhookAttempts, WebhookAttemptView, WebhookDeliveries,
+};
 pub use log_in::{log_in, LogIn};
 pub use log_out::{log_out, LogOut};
 pub use look_up_contact::{look_up_contact, ContactCard, LookUpContact};

@@ -64,12 +64,15 @@ pub enum AuditEvent {
     ServiceTokenIssued,
     /// A service token of the integration API was revoked (admin CLI).
     ServiceTokenRevoked,
+    /// A service registered a webhook endpoint for consent events.
+    WebhookAdded,
+    WebhookRemoved,
     Account(SecurityEventKind),
 }
 
 impl AuditEvent {
     /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 37] = [
         Self::CaseOpened,
         Self::CaseResolved,
         Self::RequestOpened,
@@ -105,6 +108,8 @@ impl AuditEvent {
         Self::OverdueDestructionsViewed,
         Self::ServiceTokenIssued,
         Self::ServiceTokenRevoked,
+        Self::WebhookAdded,
+        Self::WebhookRemoved,
     ];
 
     pub const fn code(self) -> i32 {
@@ -144,6 +149,8 @@ impl AuditEvent {
             Self::OverdueDestructionsViewed => 5003,
             Self::ServiceTokenIssued => 7000,
             Self::ServiceTokenRevoked => 7001,
+            Self::WebhookAdded => 7002,
+            Self::WebhookRemoved => 7003,
             Self::Account(kind) => kind.code(),
         }
     }

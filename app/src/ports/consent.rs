@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{CustomerId, OutgoingMail, StaffId, StorageError};
 use crate::domain::consent::{
-    Action, CaseSubject, ConsentRequest, ConsentRequestId, DenyRule, Grant, GrantId, GrantTerms,
+    Action, CaseSubject, ConsentEvent, ConsentRequest, ConsentRequestId, DenyRule, Grant, GrantId, GrantTerms,
     GrantView, ResourceId, SupportCaseId,
 };
 use crate::domain::{AuditEvent, DisclosureId, Role};
@@ -274,6 +274,47 @@ pub trait ConsentStore: Send + Sync {
         notice: &OutgoingMail,
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
+
+    /// Grants whose time limit passed by `now` and whose limit was not yet published as an event, at most `limit`,
+    /// the earliest limit first: the job that tells the infrastructure about grants ending by the clock.
+    async fn grants_at_limit_unpublished(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<GrantRecord>, StorageError>;
+
+    /// Marks the grant's limit as published, once, with `event` (none when something else ended the grant
+    /// first, which had its own event); false (writing nothing) when it already was.
+    async fn publish_grant_limit(
+        &self,
+        grant: GrantId,
+        event: Option<&ConsentEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// Requests recorded as pending, still open at `now`, that the customer has not seen in the portal and was not
+    /// reminded of, at most `limit`, oldest first. Whether a reminder is due is the domain's to say.
+    async fn requests_unseen_unreminded(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError>;
+
+    /// Queues `notice` and marks the request as reminded, once: false (queuing nothing) when it already was, or
+    /// when the customer saw it meanwhile.
+    async fn remind_of_request(
+        &self,
+        id: ConsentRequestId,
+        notice: &OutgoingMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// Records that the customer saw their pending requests in the portal at `now` (the first time counts).
+    async fn see_pending_requests(
+        &self,
+        customer: CustomerId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
 
     /// Stores `next` (the request after a domain transition) only if the stored request is still pending, with the
     /// grant an approval creates and the notice to the requester, queued in the same transaction; returns that

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod consent;
 pub mod contracts;
 pub mod dashboard;
+pub mod events;
 pub mod mail;
 pub mod my_data;
 pub mod storage;
@@ -37,6 +38,7 @@ pub use contracts::{
     TransferOutcome,
 };
 pub use dashboard::{DashboardStore, GlanceRecords};
+pub use events::{DeliveryAttempt, DeliveryCounts, EventDeliveryLog};
 pub use mail::{
     Affected, IncidentRecord, LedgerEntry, LocalizedMail, MailKind, MailPreferences, MailStatus,
     MailStore, NewIncident, OutgoingMail, RenderedNotice,

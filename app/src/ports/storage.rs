@@ -134,6 +134,7 @@ pub trait Storage:
     + super::CharterStore
     + super::MyDataStore
     + super::DashboardStore
+    + super::EventDeliveryLog
     + Send
     + Sync
     + Debug

@@ -105,6 +105,7 @@ fn Portal() -> impl IntoView {
                     <Route path=(StaticSegment("account"), StaticSegment("access-log")) view=access_log::AccessLogPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("privacy"), StaticSegment("log")) view=privacy::AuditLogPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("privacy"), StaticSegment("disclosures")) view=privacy::DisclosuresPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("webhooks")) view=privacy::WebhooksPage ssr=SsrMode::Async/>
                     <Route
                         path=(
                             StaticSegment("account"),

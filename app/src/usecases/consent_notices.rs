@@ -48,6 +48,37 @@ pub fn request_notice(
     }
 }
 
+/// The reminder of a request the customer has not looked at, half-way through its answer window (once).
+pub fn reminder_notice(
+    customer: &Customer,
+    request: &ConsentRequest,
+    portal_origin: &str,
+) -> OutgoingMail {
+    let resource = request.scope().resource();
+    let actions = request.actions();
+    let until = request.answer_by().format("%d.%m.%Y %H:%M UTC");
+    let link = format!("{portal_origin}/account/consents");
+    let text = match customer.details.language {
+        Language::Fr => (
+            "Rappel : une demande d’accès attend votre réponse".to_owned(),
+            format!(
+                "Bonjour,\n\nNotre équipe attend toujours votre réponse à sa demande d’accès à {resource} \
+                 ({actions}). Vous pouvez répondre jusqu’au {until} :\n{link}\n\nSans réponse, la demande expire \
+                 et personne n’accède à vos données. Ceci est le seul rappel.\n"
+            ),
+        ),
+        Language::En => (
+            "Reminder: a request for access awaits your answer".to_owned(),
+            format!(
+                "Hello,\n\nOur team is still waiting for your answer to its request for access to {resource} \
+                 ({actions}). You may answer until {until}:\n{link}\n\nWithout your answer the request expires \
+                 and nobody accesses your data. This is the only reminder.\n"
+            ),
+        ),
+    };
+    OutgoingMail::to_customer(MailKind::Consent, customer, text)
+}
+
 /// What became of a request, as its requester is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {

@@ -148,7 +148,12 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         // not a cookie, and loading sessions for them would only cost time.
         .nest(
             api::PREFIX,
-            api::router(&state.app, state.log.clone(), &state.log_origin),
+            api::router(
+                &state.app,
+                state.sessions.clone(),
+                state.log.clone(),
+                &state.log_origin,
+            ),
         )
         .layer(
             ServiceBuilder::new()

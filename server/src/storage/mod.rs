@@ -11,6 +11,7 @@ pub mod charter;
 mod consent;
 mod customers;
 mod dashboard;
+pub mod events;
 pub(crate) mod held;
 pub mod mail;
 pub mod my_data;

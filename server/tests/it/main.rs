@@ -24,6 +24,7 @@ mod charter;
 mod cli;
 mod consent_portal;
 mod contact_lookup;
+mod events;
 mod http;
 mod language;
 mod mail;

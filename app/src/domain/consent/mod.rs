@@ -3,6 +3,7 @@
 
 mod action;
 mod duration;
+mod event;
 mod grant;
 mod holder;
 mod ids;
@@ -18,6 +19,7 @@ mod properties;
 
 pub use action::{Action, ActionSet};
 pub use duration::{AnswerWindow, GrantDuration};
+pub use event::{ConsentEvent, ConsentEventType, EventData, GrantData, RequestData};
 pub use grant::{EndReason, Grant, GrantEnd, GrantError, GrantOrigin, GrantTerms, OralConsent};
 pub use holder::{Audience, GrantHolder, HolderRule, Teams};
 pub use ids::{ConsentRequestId, GrantId, SupportCaseId};

@@ -227,6 +227,13 @@ impl ConsentRequest {
         }
     }
 
+    /// Whether the customer is to be reminded of the request at `now`: still open, with half of its answer window
+    /// gone. Whether they already saw it in the portal, or were reminded, is on record beside it, not here.
+    pub fn reminder_due(&self, now: DateTime<Utc>) -> bool {
+        let halfway = self.created_at + (self.answer_by - self.created_at) / 2;
+        now >= halfway && self.state_at(now) == RequestState::Pending
+    }
+
     fn ensure_open(&self, now: DateTime<Utc>) -> Result<(), TransitionError> {
         match self.state_at(now) {
             RequestState::Pending => Ok(()),
@@ -554,5 +561,18 @@ mod tests {
             duration: minutes(121),
         };
         assert!(ConsentRequest::from_stored(stored(too_long, request.answer_by())).is_err());
+    }
+
+    #[test]
+    fn a_reminder_is_due_from_half_the_window_until_it_closes_and_only_while_pending() {
+        let request = pending();
+        // Opened at t(0), answerable for 24 h: half-way is 12 h in.
+        assert!(!request.reminder_due(t(0)));
+        assert!(!request.reminder_due(t(12 * 60 - 1)));
+        assert!(request.reminder_due(t(12 * 60)));
+        assert!(request.reminder_due(t(24 * 60 - 1)));
+        assert!(!request.reminder_due(t(24 * 60)), "expired: nothing to answer");
+        let denied = request.deny(t(60), None).unwrap();
+        assert!(!denied.reminder_due(t(13 * 60)), "answered");
     }
 }

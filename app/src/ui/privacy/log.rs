@@ -100,6 +100,7 @@ pub fn PrivacyNav() -> impl IntoView {
             <A href="/privacy/incidents">{t!(i18n, privacy.nav.incidents)}</A>
             <A href="/privacy/data-requests">{t!(i18n, privacy.nav.data_requests)}</A>
             <A href="/privacy/charter">{t!(i18n, privacy.nav.charter)}</A>
+            <A href="/privacy/webhooks">{t!(i18n, privacy.nav.webhooks)}</A>
             <A href="/staff">{t!(i18n, privacy.nav.staff)}</A>
         </nav>
     }

@@ -6,9 +6,11 @@ mod data_requests;
 mod disclosures;
 mod incidents;
 mod log;
+mod webhooks;
 
 pub use charter::CharterDraftPage;
 pub use data_requests::DataRequestsPage;
 pub use disclosures::DisclosuresPage;
 pub use incidents::{AnnouncementsPage, IncidentsPage};
 pub use log::AuditLogPage;
+pub use webhooks::WebhooksPage;

@@ -85,6 +85,7 @@ scope_marker! {
     ConsentRequests => Scope::ConsentRequests;
     MailboxStatsScope => Scope::MailboxStats;
     BackupsScope => Scope::Backups;
+    EventsScope => Scope::Events;
 }
 
 /// A request from a service whose token is live and holds scope `S`.

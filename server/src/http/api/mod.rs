@@ -11,16 +11,18 @@ mod cache;
 mod consent_requests;
 mod directory;
 pub mod error;
+mod events;
 pub mod log;
 mod mailbox_stats;
 pub mod openapi;
+mod webhooks;
 
 use axum::{
     extract::Request,
     http::{header, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
-    routing::{get, post, put},
+    routing::{delete, get, post, put},
     Router,
 };
 use std::sync::Arc;
@@ -31,6 +33,7 @@ use app::domain::consent::AnswerWindow;
 use app::ports::{Clock, Storage};
 
 use crate::audit::transparency::LogTransparency;
+use crate::storage::SqlStore;
 use audit_writer::AuditWriter;
 use auth::TokenCache;
 use directory::CachedDirectory;
@@ -53,6 +56,8 @@ pub struct ApiState {
     /// The audit log's checkpoints and proofs, for anyone.
     pub log: Arc<LogTransparency>,
     pub log_origin: Arc<str>,
+    /// The consent event outbox: the feed and the webhook endpoints.
+    pub events: SqlStore,
 }
 
 /// Declares the routes once, for the router and for the test that holds the OpenAPI document to them.
@@ -82,11 +87,16 @@ api_routes! {
     get "/log/checkpoints" => log::history,
     get "/log/consistency" => log::consistency,
     get "/log/public-key" => log::public_key,
+    get "/events" => events::feed,
+    post "/webhooks" => webhooks::add,
+    get "/webhooks" => webhooks::list,
+    delete "/webhooks/{id}" => webhooks::remove,
 }
 
 /// The API's router, to be nested at [`PREFIX`]. Starts the audit writer, which lives as long as the router.
 pub fn router<S: Clone + Send + Sync + 'static>(
     app: &AppContext,
+    events: SqlStore,
     log: Arc<LogTransparency>,
     log_origin: &str,
 ) -> Router<S> {
@@ -100,6 +110,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
         portal_origin: Arc::from(app.auth.public_origin.as_str()),
         log,
         log_origin: Arc::from(log_origin),
+        events,
     };
     routes()
         .fallback(|| async { error::not_found() })

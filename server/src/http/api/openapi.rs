@@ -12,7 +12,9 @@ use utoipa::{
 };
 
 use super::error::ApiError;
-use super::{access_checks, access_events, backups, consent_requests, log, mailbox_stats};
+use super::{
+    access_checks, access_events, backups, consent_requests, events, log, mailbox_stats, webhooks,
+};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -36,6 +38,10 @@ use super::{access_checks, access_events, backups, consent_requests, log, mailbo
         log::history,
         log::consistency,
         log::public_key,
+        events::feed,
+        webhooks::add,
+        webhooks::list,
+        webhooks::remove,
         document
     ),
     modifiers(&BearerToken),
@@ -44,6 +50,7 @@ use super::{access_checks, access_events, backups, consent_requests, log, mailbo
         (name = "consent", description = "Asking customers for consent"),
         (name = "mailboxes", description = "Mailbox aggregates for the supervision view (never content)"),
         (name = "backups", description = "Backup snapshots and their destruction 7 days after they were taken"),
+        (name = "events", description = "Consent events for the infrastructure: the pull feed, and signed webhooks to the service's own endpoints"),
         (name = "log", description = "The audit log's signed checkpoints and consistency proofs, public and without a token"),
         (name = "meta", description = "This document")
     )

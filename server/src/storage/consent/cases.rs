@@ -1,11 +1,13 @@
 //! Support cases, and who a resource belongs to.
 
-use super::rows::{select_cases, CaseRow};
+use super::rows::{select_cases, select_grants, CaseRow, GrantRow};
 use crate::storage::audit::{append_audit, AuditValues};
+use crate::storage::events::{customer_number, events_written, insert_event};
 use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
-use app::domain::consent::{ResourceId, SupportCaseId};
+use app::domain::consent::{ConsentEvent, EndReason, ResourceId, SupportCaseId};
 use app::ports::{
-    AuditEntry, CustomerId, NewSupportCase, ServiceKind, StaffId, StorageError, SupportCase,
+    AuditEntry, CustomerId, GrantRecord, NewSupportCase, ServiceKind, StaffId, StorageError,
+    SupportCase,
 };
 
 /// The service a resource is, as the `services` table names it; a snapshot is a copy, not a service.
@@ -85,8 +87,31 @@ impl SqlStore {
             .fetch_optional(&mut *tx)
             .await
             .map_err(map_error)?;
-            if resolved.is_some() {
+            if let Some(case) = &resolved {
                 append_audit!(tx, [AuditValues::of(audit)]);
+                // The mailbox grants bound to the case end with it (charter §5): each end is an event.
+                let bound: Vec<GrantRow> = sqlx::query_as(select_grants!(
+                    "WHERE g.case_id = $1 AND g.revoked_at IS NULL AND g.limit_at > $2 ORDER BY g.id"
+                ))
+                .bind(id.0)
+                .bind(audit.at)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_error)?;
+                let mut number = None;
+                for record in bound.into_iter().map(GrantRecord::try_from) {
+                    let record = record?;
+                    let end = record.grant.end(record.case_resolved_at);
+                    if end.reason != EndReason::CaseResolved {
+                        continue;
+                    }
+                    let number = match &number {
+                        Some(number) => number,
+                        None => number.insert(customer_number!(tx, case.customer_id())),
+                    };
+                    let event = ConsentEvent::grant_ended(&record.grant, record.request, number, end);
+                    insert_event!(tx, &event, audit.at);
+                }
                 resolved
             } else {
                 sqlx::query_as(select_cases!("WHERE id = $1"))
@@ -96,6 +121,7 @@ impl SqlStore {
                     .map_err(map_error)?
             }
         });
+        events_written();
         row.map(SupportCase::try_from).transpose()
     }
 

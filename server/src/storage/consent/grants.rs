@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 
 use super::rows::{select_grants, GrantRow};
 use crate::storage::audit::{append_audit, AuditValues};
+use crate::storage::events::{customer_number, events_written, insert_event};
 use crate::storage::held::{on_connection, HeldConnection};
 use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
-use app::domain::consent::{GrantId, GrantTerms, ResourceId};
+use app::domain::consent::{ConsentEvent, Grant, GrantId, GrantTerms, ResourceId};
 use app::ports::{
     AuditBasis, AuditEntry, CustomerId, GrantRecord, OutgoingMail, Receipt, StaffId, StorageError,
 };
@@ -65,8 +66,12 @@ impl SqlStore {
                 let mail = receipt(id);
                 insert_mail!(&mut *tx, &mail, audit.at);
             }
+            let number = customer_number!(tx, customer.0);
+            let grant = Grant::new(id, terms.clone());
+            insert_event!(tx, &ConsentEvent::grant_created(&grant, None, &number, audit.at), audit.at);
             id
         });
+        events_written();
         Ok(id)
     }
 
@@ -140,9 +145,9 @@ impl SqlStore {
             };
             // The domain says whether the grant still runs (its limit, and for a mailbox its case); the condition
             // on revoked_at settles two revocations racing.
-            if record.grant.revoke(audit.at, record.case_resolved_at).is_err() {
+            let Ok(ended) = record.grant.revoke(audit.at, record.case_resolved_at) else {
                 return Ok(false);
-            }
+            };
             let revoked = sqlx::query("UPDATE grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(audit.at)
                 .bind(id.0)
@@ -154,8 +159,58 @@ impl SqlStore {
                 return Ok(false);
             }
             append_audit!(tx, [AuditValues::of(audit)]);
+            let number = customer_number!(tx, customer.0);
+            let end = ended.end(record.case_resolved_at);
+            insert_event!(tx, &ConsentEvent::grant_ended(&ended, record.request, &number, end), audit.at);
+            events_written();
             true
         }))
+    }
+
+    pub(super) async fn grants_at_limit_unpublished_impl(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        let rows: Vec<GrantRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_grants!(
+                "WHERE g.limit_published_at IS NULL AND g.limit_at <= $1 ORDER BY g.limit_at, g.id LIMIT $2"
+            ))
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(GrantRecord::try_from).collect()
+    }
+
+    pub(super) async fn publish_grant_limit_impl(
+        &self,
+        grant: GrantId,
+        event: Option<&ConsentEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        let published = in_write_tx!(self, tx => {
+            // Compare-and-set: of two instances reaching the same limit, one publishes it.
+            let marked = sqlx::query(
+                "UPDATE grants SET limit_published_at = $1 WHERE id = $2 AND limit_published_at IS NULL",
+            )
+            .bind(now)
+            .bind(grant.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?
+            .rows_affected();
+            if let (1, Some(event)) = (marked, event) {
+                insert_event!(tx, event, now);
+            }
+            marked == 1
+        });
+        if published && event.is_some() {
+            events_written();
+        }
+        Ok(published)
     }
 
     pub(super) async fn live_grants_on_impl(

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::SqlStore;
 use app::domain::consent::{
-    ConsentRequest, ConsentRequestId, GrantId, GrantTerms, ResourceId, SupportCaseId,
+    ConsentEvent, ConsentRequest, ConsentRequestId, GrantId, GrantTerms, ResourceId, SupportCaseId,
 };
 use app::ports::{
     AuditEntry, ConsentStore, CustomerId, GrantRecord, NewSupportCase, OutgoingMail, Receipt,
@@ -113,6 +113,48 @@ impl ConsentStore for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
         self.tell_grant_end_impl(grant, notice, now).await
+    }
+
+    async fn grants_at_limit_unpublished(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<GrantRecord>, StorageError> {
+        self.grants_at_limit_unpublished_impl(now, limit).await
+    }
+
+    async fn publish_grant_limit(
+        &self,
+        grant: GrantId,
+        event: Option<&ConsentEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.publish_grant_limit_impl(grant, event, now).await
+    }
+
+    async fn requests_unseen_unreminded(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        self.requests_unseen_unreminded_impl(now, limit).await
+    }
+
+    async fn remind_of_request(
+        &self,
+        id: ConsentRequestId,
+        notice: &OutgoingMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.remind_of_request_impl(id, notice, now).await
+    }
+
+    async fn see_pending_requests(
+        &self,
+        customer: CustomerId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.see_pending_requests_impl(customer, now).await
     }
 
     async fn requests_past_their_window(

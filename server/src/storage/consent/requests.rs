@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use super::grants::insert_grant;
 use super::rows::{select_requests, RequestRow, StateColumns};
 use crate::storage::audit::{append_audit, AuditValues};
+use crate::storage::events::{customer_number, events_written, insert_event};
 use crate::storage::held::{on_connection, HeldConnection};
 use crate::storage::{in_write_tx, insert_mail, map_error, on_pool, SqlStore};
 use app::domain::consent::{
-    ConsentRequest, ConsentRequestId, GrantId, GrantTerms, RequestStateKind,
+    ConsentEvent, ConsentRequest, ConsentRequestId, Grant, GrantId, GrantTerms, RequestStateKind,
 };
 use app::ports::{
     AuditBasis, AuditEntry, CustomerId, OutgoingMail, RequestRecord, SettleError, StaffId,
@@ -51,8 +52,12 @@ impl SqlStore {
             .map_err(map_error)?;
             insert_mail!(&mut *tx, notice, request.created_at());
             append_audit!(tx, [AuditValues::of(audit)]);
+            let number = customer_number!(tx, customer.0);
+            let event = ConsentEvent::request_changed(ConsentRequestId(id), request, &number, None);
+            insert_event!(tx, &event, audit.at);
             id
         });
+        events_written();
         Ok(ConsentRequestId(id))
     }
 
@@ -129,6 +134,69 @@ impl SqlStore {
         rows.into_iter().map(RequestRecord::try_from).collect()
     }
 
+    pub(super) async fn requests_unseen_unreminded_impl(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RequestRecord>, StorageError> {
+        let rows: Vec<RequestRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_requests!(
+                "WHERE r.state = 'pending' AND r.seen_at IS NULL AND r.reminded_at IS NULL AND r.answer_by > $1 \
+                 ORDER BY r.id LIMIT $2"
+            ))
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(map_error)?;
+        rows.into_iter().map(RequestRecord::try_from).collect()
+    }
+
+    pub(super) async fn remind_of_request_impl(
+        &self,
+        id: ConsentRequestId,
+        notice: &OutgoingMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(in_write_tx!(self, tx => {
+            // Compare-and-set: of two instances reminding, one queues the mail; a request seen meanwhile is left.
+            let marked = sqlx::query(
+                "UPDATE consent_requests SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL \
+                 AND seen_at IS NULL AND state = 'pending'",
+            )
+            .bind(now)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?
+            .rows_affected();
+            if marked == 1 {
+                insert_mail!(&mut *tx, notice, now);
+            }
+            marked == 1
+        }))
+    }
+
+    pub(super) async fn see_pending_requests_impl(
+        &self,
+        customer: CustomerId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE consent_requests SET seen_at = $1 WHERE customer_id = $2 AND state = 'pending' \
+                 AND seen_at IS NULL",
+            )
+            .bind(now)
+            .bind(customer.0)
+            .execute(pool)
+            .await
+            .map(drop)
+        })
+        .map_err(map_error)
+    }
+
     pub(super) async fn settle_request_impl(
         &self,
         id: ConsentRequestId,
@@ -146,7 +214,7 @@ impl SqlStore {
             .into());
         }
         let state = StateColumns::of(next.recorded_state());
-        Ok(in_write_tx!(self, tx => {
+        let settled = in_write_tx!(self, tx => {
             // Compare-and-set: of two answers racing, the second finds the request no longer pending.
             let customer: Option<i64> = sqlx::query_scalar(
                 "UPDATE consent_requests SET state = $1, closed_at = $2, approved_seconds = $3, deny_reason = $4 \
@@ -172,8 +240,16 @@ impl SqlStore {
             }
             let basis = grant_id.map_or(audit.basis, AuditBasis::Grant);
             append_audit!(tx, [AuditValues::with_basis(audit, basis)]);
+            let number = customer_number!(tx, customer);
+            insert_event!(tx, &ConsentEvent::request_changed(id, next, &number, grant_id), audit.at);
+            if let (Some(grant_id), Some(terms)) = (grant_id, grant) {
+                let created = Grant::new(grant_id, terms.clone());
+                insert_event!(tx, &ConsentEvent::grant_created(&created, Some(id), &number, audit.at), audit.at);
+            }
             grant_id
-        }))
+        });
+        events_written();
+        Ok(settled)
     }
 }
 

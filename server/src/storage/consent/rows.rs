@@ -48,6 +48,12 @@ pub(super) struct CaseRow {
     resolved_by: Option<i64>,
 }
 
+impl CaseRow {
+    pub(super) const fn customer_id(&self) -> i64 {
+        self.customer_id
+    }
+}
+
 impl TryFrom<CaseRow> for SupportCase {
     type Error = StorageError;
 

@@ -5,7 +5,10 @@ use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{spawn_app, Backend, TestApp};
+use std::sync::Arc;
+
+use super::{spawn_app_with_settings, Backend, TestApp};
+use app::ports::{Clock, SystemClock};
 use app::domain::consent::{
     ActionSet, CaseSubject, ConsentDraft, GrantDuration, GrantId, GrantTerms, ResourceId,
     SupportCaseId, Teams,
@@ -72,7 +75,16 @@ async fn staff(store: &dyn Storage, email: &str, roles: Vec<Role>) -> StaffId {
 }
 
 pub async fn api_app(backend: Backend) -> Option<ApiApp> {
-    let app = spawn_app(backend).await?;
+    api_app_with(backend, Arc::new(SystemClock), |_| {}).await
+}
+
+/// As [`api_app`], with a clock and settings of the test's.
+pub async fn api_app_with(
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    change: impl FnOnce(&mut server::settings::Settings),
+) -> Option<ApiApp> {
+    let app = spawn_app_with_settings(backend, clock, change).await?;
     let store: &dyn Storage = &app.store;
     let now = Utc::now();
     let customer = store

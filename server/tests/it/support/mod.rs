@@ -190,6 +190,15 @@ pub async fn spawn_app_with_settings(
             .try_init(),
     );
     let db = TestDb::create(backend).await?;
+    Some(spawn_app_on(db, clock, change).await)
+}
+
+/// The real server on an existing database: a second instance, or one started again after another was killed.
+pub async fn spawn_app_on(
+    db: TestDb,
+    clock: Arc<dyn Clock>,
+    change: impl FnOnce(&mut Settings),
+) -> TestApp {
     let store = db.store().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
@@ -211,7 +220,7 @@ pub async fn spawn_app_with_settings(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    Some(TestApp {
+    TestApp {
         addr,
         base: format!("http://{addr}"),
         client,
@@ -219,7 +228,7 @@ pub async fn spawn_app_with_settings(
         db,
         shutdown: Some(shutdown),
         task: Some(task),
-    })
+    }
 }
 
 impl TestApp {
@@ -259,6 +268,14 @@ impl TestApp {
         }
         let task = self.task.take().expect("server task");
         task.await.expect("server task panicked")
+    }
+
+    /// Stops the server at once, as SIGKILL would: whatever it was doing is cut where it stood.
+    pub async fn kill(mut self) -> TestDb {
+        let task = self.task.take().expect("server task");
+        task.abort();
+        let _ = task.await;
+        self.db
     }
 
     /// Stops the server as [`TestApp::stop`] does and hands back its database, to look at what it left.
