@@ -78,7 +78,7 @@ export default defineConfig({
       // the keyboard-only consent flows, and a privacy officer each for the charter and the disclosure specs (the one
       // demo officer's single-use codes made those two wait for each other, up to minutes); one staff member with every
       // role for the hydration checks (JavaScript on only); and service tokens for the access checks and for opening
-      // consent requests as the ticketing system does.
+      // consent requests as the ticketing system does, and one for consent events.
       command: [
         `"${server}" seed-demo`,
         ...['js-on', 'js-off'].map(
@@ -106,6 +106,7 @@ export default defineConfig({
         ),
         `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
         `"${server}" create-service-token --name e2e-ticketing --scopes consent-requests > "${join(dataDir, 'e2e-ticketing-token')}"`,
+        `"${server}" create-service-token --name e2e-events --scopes events > "${join(dataDir, 'e2e-events-token')}"`,
         `exec "${server}" serve 2>>"${serverLog}"`,
       ].join(' && '),
       url: `http://127.0.0.1:${port}/readyz`,

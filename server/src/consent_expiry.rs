@@ -60,9 +60,11 @@ pub async fn run(
             tell_ended_grants(store.as_ref(), &portal_origin, now)
         })
         .await;
-        work_through(TIMERS_BATCH, "customers reminded of a pending request", || {
-            remind_of_requests(store.as_ref(), &portal_origin, now)
-        })
+        work_through(
+            TIMERS_BATCH,
+            "customers reminded of a pending request",
+            || remind_of_requests(store.as_ref(), &portal_origin, now),
+        )
         .await;
     }
 }

@@ -13,8 +13,8 @@ mod access_log_flows;
 mod access_log_views;
 mod list_audit_log;
 mod list_disclosures;
-mod list_webhook_attempts;
 mod list_my_access_log;
+mod list_webhook_attempts;
 mod record_disclosure;
 mod verify_audit_log;
 

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CustomerId, OutgoingMail, StaffId, StorageError};
 use crate::domain::consent::{
-    Action, CaseSubject, ConsentEvent, ConsentRequest, ConsentRequestId, DenyRule, Grant, GrantId, GrantTerms,
-    GrantView, ResourceId, SupportCaseId,
+    Action, CaseSubject, ConsentEvent, ConsentRequest, ConsentRequestId, DenyRule, Grant, GrantId,
+    GrantTerms, GrantView, ResourceId, SupportCaseId,
 };
 use crate::domain::{AuditEvent, DisclosureId, Role};
 

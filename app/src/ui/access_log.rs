@@ -523,7 +523,9 @@ fn what(locale: Locale, entry: &LogEntryView) -> String {
         AuditEvent::ServiceTokenRevoked => {
             td_string!(locale, log.access_log.what.service_token_revoked).to_owned()
         }
-        AuditEvent::WebhookAdded => td_string!(locale, log.access_log.what.webhook_added).to_owned(),
+        AuditEvent::WebhookAdded => {
+            td_string!(locale, log.access_log.what.webhook_added).to_owned()
+        }
         AuditEvent::WebhookRemoved => {
             td_string!(locale, log.access_log.what.webhook_removed).to_owned()
         }

@@ -51,6 +51,9 @@ impl WebhookSettings {
     }
 
     pub fn lease(&self) -> Duration {
-        Duration::from_secs(self.webhook_lease_secs.max(2 * self.webhook_timeout_secs.max(1)))
+        Duration::from_secs(
+            self.webhook_lease_secs
+                .max(2 * self.webhook_timeout_secs.max(1)),
+        )
     }
 }

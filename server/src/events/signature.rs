@@ -24,7 +24,9 @@ pub enum SignatureError {
     BadSecret,
     #[error("a webhook-id, webhook-timestamp or webhook-signature header is missing or malformed")]
     MissingHeader,
-    #[error("the timestamp is more than the tolerance away from now: a replay, or a clock out of step")]
+    #[error(
+        "the timestamp is more than the tolerance away from now: a replay, or a clock out of step"
+    )]
     Stale,
     #[error("no signature matches the body")]
     Mismatch,
@@ -51,7 +53,9 @@ fn mac(key: &[u8], id: &str, timestamp: i64, body: &[u8]) -> Result<Hmac<Sha256>
 
 /// The `webhook-signature` header's value for one delivery.
 pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<String, SignatureError> {
-    let signature = mac(&key(secret)?, id, timestamp, body)?.finalize().into_bytes();
+    let signature = mac(&key(secret)?, id, timestamp, body)?
+        .finalize()
+        .into_bytes();
     Ok(format!("v1,{}", STANDARD.encode(signature)))
 }
 
@@ -82,7 +86,12 @@ impl Verifier {
     }
 
     /// Accepts a delivery once; `now` is the receiver's clock in Unix seconds.
-    pub fn verify(&mut self, headers: Headers<'_>, body: &[u8], now: i64) -> Result<(), SignatureError> {
+    pub fn verify(
+        &mut self,
+        headers: Headers<'_>,
+        body: &[u8],
+        now: i64,
+    ) -> Result<(), SignatureError> {
         let id = headers.id.ok_or(SignatureError::MissingHeader)?;
         let timestamp: i64 = headers
             .timestamp
@@ -153,10 +162,22 @@ mod tests {
             Err(SignatureError::Mismatch),
             "the timestamp is signed"
         );
-        assert_eq!(verifier.verify(good, body, 1_301), Err(SignatureError::Stale));
+        assert_eq!(
+            verifier.verify(good, body, 1_301),
+            Err(SignatureError::Stale)
+        );
         assert_eq!(verifier.verify(good, body, 1_100), Ok(()));
-        assert_eq!(verifier.verify(good, body, 1_100), Err(SignatureError::Replayed));
-        let other = Verifier::new(&new_secret(), 300).unwrap().verify(good, body, 1_000);
-        assert_eq!(other, Err(SignatureError::Mismatch), "another endpoint's secret");
+        assert_eq!(
+            verifier.verify(good, body, 1_100),
+            Err(SignatureError::Replayed)
+        );
+        let other = Verifier::new(&new_secret(), 300)
+            .unwrap()
+            .verify(good, body, 1_000);
+        assert_eq!(
+            other,
+            Err(SignatureError::Mismatch),
+            "another endpoint's secret"
+        );
     }
 }

@@ -102,7 +102,12 @@ impl WebhookWorker {
             .unwrap_or_else(|_| chrono::Duration::minutes(1));
         let batch = self
             .store
-            .lease_deliveries(&self.owner, self.settings.webhook_batch_size, now, now + lease)
+            .lease_deliveries(
+                &self.owner,
+                self.settings.webhook_batch_size,
+                now,
+                now + lease,
+            )
             .await?;
         let leased = batch.len();
         let client = self.client.clone();
@@ -130,7 +135,11 @@ impl WebhookWorker {
         };
         match &settlement {
             Settlement::Delivered => {
-                tracing::debug!(delivery = delivery.id, event = delivery.event_id, "webhook delivered");
+                tracing::debug!(
+                    delivery = delivery.id,
+                    event = delivery.event_id,
+                    "webhook delivered"
+                );
             }
             Settlement::RetryAt(next) => {
                 tracing::warn!(delivery = delivery.id, error = ?sent.error, retry_at = %next, "webhook not delivered; will retry");
@@ -160,15 +169,26 @@ impl WebhookWorker {
             std::time::Duration::from_secs(self.settings.webhook_retry_max_secs),
             rand::random::<f64>(),
         );
-        Settlement::RetryAt(at + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::hours(1)))
+        Settlement::RetryAt(
+            at + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::hours(1)),
+        )
     }
 }
 
 /// Posts one delivery, signed as of `timestamp`.
-async fn post(client: reqwest::Client, timestamp: i64, delivery: LeasedDelivery) -> (LeasedDelivery, Sent) {
+async fn post(
+    client: reqwest::Client,
+    timestamp: i64,
+    delivery: LeasedDelivery,
+) -> (LeasedDelivery, Sent) {
     let id = format!("evt_{}", delivery.event_id);
     let started = Instant::now();
-    let signature = match sign(&delivery.secret, &id, timestamp, delivery.payload.as_bytes()) {
+    let signature = match sign(
+        &delivery.secret,
+        &id,
+        timestamp,
+        delivery.payload.as_bytes(),
+    ) {
         Ok(signature) => signature,
         Err(error) => {
             let sent = Sent {

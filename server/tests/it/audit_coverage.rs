@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Server functions that change something or are staff's, yet write no entry, and why that is right.
-const NEEDS_NO_ENTRY: [(&str, &str); 12] = [
+const NEEDS_NO_ENTRY: [(&str, &str); 13] = [
     ("set_language", "a display preference kept in the visitor's session, nobody's data"),
     ("begin_enrolment", "keeps an unconfirmed secret in the session; confirm_enrolment records the enrolment"),
     ("take_recovery_codes", "removes the codes from the session; the enrolment that made them is on record"),
@@ -28,10 +28,15 @@ const NEEDS_NO_ENTRY: [(&str, &str); 12] = [
         "list_open_data_requests",
         "the privacy officer's work list of requests customers addressed to them (each on record, 6110)",
     ),
+    (
+        "list_webhook_attempts",
+        "attempts to deliver consent events to the operator's platforms: event ids and types, endpoints and \
+         answers, no customer's data",
+    ),
 ];
 
 /// API handlers that change something yet write no entry, and why.
-const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 7] = [
+const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 9] = [
     (
         "mailbox_stats::put",
         "the mail platform pushes aggregates; no person reads or opens anything",
@@ -56,6 +61,14 @@ const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 7] = [
     (
         "log::public_key",
         "the public key that signs the checkpoints",
+    ),
+    (
+        "events::feed",
+        "the platforms' feed of consent events: identifiers only, and each event's change is itself on record",
+    ),
+    (
+        "webhooks::list_webhooks",
+        "the calling service's own endpoints; registering and removing them are on record (7002, 7003)",
     ),
 ];
 

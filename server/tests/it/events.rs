@@ -5,7 +5,9 @@ mod delivery;
 mod feed;
 mod timers;
 
-use axum::{extract::State, http::HeaderMap, http::StatusCode as AxumStatus, routing::post, Router};
+use axum::{
+    extract::State, http::HeaderMap, http::StatusCode as AxumStatus, routing::post, Router,
+};
 use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -63,7 +65,11 @@ pub struct Receiver {
     behaviour: Arc<Behaviour>,
 }
 
-async fn receive(State(behaviour): State<Arc<Behaviour>>, headers: HeaderMap, body: axum::body::Bytes) -> AxumStatus {
+async fn receive(
+    State(behaviour): State<Arc<Behaviour>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AxumStatus {
     let header = |name: &str| {
         headers
             .get(name)
@@ -138,7 +144,11 @@ pub fn quick(settings: &mut Settings) {
 pub async fn register(f: &ApiApp, service: &str, receiver: &Receiver) -> (String, String) {
     let token = f.token(service, &[Scope::Events]).await;
     let (status, body) = f
-        .post("/api/v1/webhooks", Some(&token), &json!({"url": receiver.url}))
+        .post(
+            "/api/v1/webhooks",
+            Some(&token),
+            &json!({"url": receiver.url}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let secret = body["secret"].as_str().unwrap().to_owned();

@@ -238,5 +238,6 @@ fn grant_data(
 }
 
 #[cfg(all(test, feature = "ssr"))]
+#[allow(clippy::unwrap_used)]
 #[path = "event_tests.rs"]
 mod tests;

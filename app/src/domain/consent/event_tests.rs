@@ -92,7 +92,12 @@ fn each_way_a_grant_ends_has_its_type_and_says_when_and_why() {
     let revoked = grant.revoke(t(10), None).unwrap();
     let cases = [
         (revoked.end(None), "grant.revoked", "revoked", t(10)),
-        (grant.end(Some(t(20))), "grant.ended", "case-resolved", t(20)),
+        (
+            grant.end(Some(t(20))),
+            "grant.ended",
+            "case-resolved",
+            t(20),
+        ),
         (grant.end(None), "grant.expired", "time-limit", t(60)),
     ];
     for (end, event_type, reason, at) in cases {
@@ -131,9 +136,14 @@ fn a_request_event_follows_the_request_through_its_states() {
     assert_eq!(opened.subject(), ("request", 5));
 
     let approval = request
-        .approve(t(5), None, crate::domain::consent::GrantHolder::Teams(Teams::Support))
+        .approve(
+            t(5),
+            None,
+            crate::domain::consent::GrantHolder::Teams(Teams::Support),
+        )
         .unwrap();
-    let answered = ConsentEvent::request_changed(id, &approval.request, &customer(), Some(GrantId(9)));
+    let answered =
+        ConsentEvent::request_changed(id, &approval.request, &customer(), Some(GrantId(9)));
     let value = serde_json::to_value(&answered).unwrap();
     assert_eq!(value["type"], "request.answered");
     assert_eq!(value["data"]["state"], "approved");
@@ -141,15 +151,33 @@ fn a_request_event_follows_the_request_through_its_states() {
     assert_eq!(answered.timestamp, t(5));
 
     let denied = request.deny(t(6), None).unwrap();
-    let value = serde_json::to_value(ConsentEvent::request_changed(id, &denied, &customer(), None)).unwrap();
-    assert_eq!((value["type"].as_str(), value["data"]["state"].as_str()), (Some("request.answered"), Some("denied")));
+    let value = serde_json::to_value(ConsentEvent::request_changed(
+        id,
+        &denied,
+        &customer(),
+        None,
+    ))
+    .unwrap();
+    assert_eq!(
+        (value["type"].as_str(), value["data"]["state"].as_str()),
+        (Some("request.answered"), Some("denied"))
+    );
 
     let withdrawn = request.withdraw(t(7)).unwrap();
-    let value = serde_json::to_value(ConsentEvent::request_changed(id, &withdrawn, &customer(), None)).unwrap();
+    let value = serde_json::to_value(ConsentEvent::request_changed(
+        id,
+        &withdrawn,
+        &customer(),
+        None,
+    ))
+    .unwrap();
     assert_eq!(value["type"], "request.withdrawn");
 
     let expired = request.expire(t(24 * 60)).unwrap();
     let event = ConsentEvent::request_changed(id, &expired, &customer(), None);
-    assert_eq!(serde_json::to_value(&event).unwrap()["type"], "request.expired");
+    assert_eq!(
+        serde_json::to_value(&event).unwrap()["type"],
+        "request.expired"
+    );
     assert_eq!(event.timestamp, t(24 * 60), "at the end of the window");
 }

@@ -571,7 +571,10 @@ mod tests {
         assert!(!request.reminder_due(t(12 * 60 - 1)));
         assert!(request.reminder_due(t(12 * 60)));
         assert!(request.reminder_due(t(24 * 60 - 1)));
-        assert!(!request.reminder_due(t(24 * 60)), "expired: nothing to answer");
+        assert!(
+            !request.reminder_due(t(24 * 60)),
+            "expired: nothing to answer"
+        );
         let denied = request.deny(t(60), None).unwrap();
         assert!(!denied.reminder_due(t(13 * 60)), "answered");
     }

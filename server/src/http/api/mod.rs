@@ -88,9 +88,9 @@ api_routes! {
     get "/log/consistency" => log::consistency,
     get "/log/public-key" => log::public_key,
     get "/events" => events::feed,
-    post "/webhooks" => webhooks::add,
-    get "/webhooks" => webhooks::list,
-    delete "/webhooks/{id}" => webhooks::remove,
+    post "/webhooks" => webhooks::add_webhook,
+    get "/webhooks" => webhooks::list_webhooks,
+    delete "/webhooks/{id}" => webhooks::remove_webhook,
 }
 
 /// The API's router, to be nested at [`PREFIX`]. Starts the audit writer, which lives as long as the router.

@@ -39,9 +39,9 @@ use super::{
         log::consistency,
         log::public_key,
         events::feed,
-        webhooks::add,
-        webhooks::list,
-        webhooks::remove,
+        webhooks::add_webhook,
+        webhooks::list_webhooks,
+        webhooks::remove_webhook,
         document
     ),
     modifiers(&BearerToken),

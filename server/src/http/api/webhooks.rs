@@ -90,7 +90,7 @@ fn parse_url(raw: &str) -> Result<reqwest::Url, ApiError> {
     }
 }
 
-fn entry(state: &ApiState, service: &str, event: AuditEvent, detail: String) -> AuditEntry {
+fn webhook_entry(state: &ApiState, service: &str, event: AuditEvent, detail: String) -> AuditEntry {
     AuditEntry {
         source: EventSource::Service(service.to_owned()),
         ..AuditEntry::in_portal(
@@ -124,7 +124,7 @@ fn entry(state: &ApiState, service: &str, event: AuditEvent, detail: String) -> 
         (status = 503, description = "Not registered; retry", body = ErrorBody),
     )
 )]
-pub async fn add(
+pub async fn add_webhook(
     State(state): State<ApiState>,
     service: Authorized<EventsScope>,
     ApiJson(request): ApiJson<NewWebhook>,
@@ -132,7 +132,7 @@ pub async fn add(
     let url = parse_url(&request.url)?;
     let name = &service.caller.name;
     let secret = new_secret();
-    let audit = entry(
+    let audit = webhook_entry(
         &state,
         name,
         AuditEvent::WebhookAdded,
@@ -167,7 +167,7 @@ pub async fn add(
         (status = 503, description = "Storage unavailable; retry", body = ErrorBody),
     )
 )]
-pub async fn list(
+pub async fn list_webhooks(
     State(state): State<ApiState>,
     service: Authorized<EventsScope>,
 ) -> Result<Json<WebhookList>, ApiError> {
@@ -195,18 +195,32 @@ pub async fn list(
         (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
         (status = 403, description = "The token lacks the events scope", body = ErrorBody),
         (status = 404, description = "This service has no such endpoint", body = ErrorBody),
+        (status = 422, description = "The id is not a whole number", body = ErrorBody),
         (status = 503, description = "Not removed; retry", body = ErrorBody),
     )
 )]
-pub async fn remove(
+pub async fn remove_webhook(
     State(state): State<ApiState>,
     service: Authorized<EventsScope>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let no_such = || ApiError::new(StatusCode::NOT_FOUND, "not-found", "this service has no such webhook endpoint");
-    let id: i64 = id.trim().parse().map_err(|_| no_such())?;
+    let no_such = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "this service has no such webhook endpoint",
+        )
+    };
+    let id: i64 = id.trim().parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-field",
+            "must be a whole number",
+        )
+        .on_field("id")
+    })?;
     let name = &service.caller.name;
-    let audit = entry(
+    let audit = webhook_entry(
         &state,
         name,
         AuditEvent::WebhookRemoved,

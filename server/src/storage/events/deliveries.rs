@@ -63,7 +63,9 @@ impl From<AttemptRow> for DeliveryAttempt {
             event: format!("evt_{}", row.event_id),
             event_type: row.event_type,
             attempt: row.attempt,
-            http_status: row.http_status.and_then(|status| u16::try_from(status).ok()),
+            http_status: row
+                .http_status
+                .and_then(|status| u16::try_from(status).ok()),
             error: row.error,
             millis: i64::from(row.millis),
             delivery_state: row.status,
@@ -213,7 +215,6 @@ impl SqlStore {
         });
         Ok(())
     }
-
 }
 
 #[async_trait]

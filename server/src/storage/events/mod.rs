@@ -53,11 +53,12 @@ pub(crate) use insert_event;
 /// The customer's number, which events name the customer by (the platforms know numbers, not the portal's ids).
 macro_rules! customer_number {
     ($tx:ident, $customer:expr) => {{
-        let number: String = sqlx::query_scalar("SELECT customer_number FROM customers WHERE id = $1")
-            .bind($customer)
-            .fetch_one(&mut *$tx)
-            .await
-            .map_err($crate::storage::map_error)?;
+        let number: String =
+            sqlx::query_scalar("SELECT customer_number FROM customers WHERE id = $1")
+                .bind($customer)
+                .fetch_one(&mut *$tx)
+                .await
+                .map_err($crate::storage::map_error)?;
         app::domain::CustomerNumber::parse(&number).map_err(app::ports::StorageError::from)?
     }};
 }

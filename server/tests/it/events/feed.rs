@@ -16,7 +16,12 @@ async fn the_feed_returns_the_events_in_order_after_a_cursor(backend: Backend) {
     let mut after = 0;
     let mut pages = Vec::new();
     loop {
-        let (status, page) = get(&f, &format!("/api/v1/events?after={after}&limit=2"), Some(&token)).await;
+        let (status, page) = get(
+            &f,
+            &format!("/api/v1/events?after={after}&limit=2"),
+            Some(&token),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{page}");
         let events = page["events"].as_array().unwrap().clone();
         if events.is_empty() {
@@ -28,15 +33,47 @@ async fn the_feed_returns_the_events_in_order_after_a_cursor(backend: Backend) {
         assert_eq!(events.last().unwrap()["cursor"], after);
         pages.extend(events);
     }
-    let types: Vec<&str> = pages.iter().map(|event| event["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["grant.created", "grant.revoked", "grant.created", "grant.revoked", "grant.created"]);
-    let cursors: Vec<i64> = pages.iter().map(|event| event["cursor"].as_i64().unwrap()).collect();
-    assert!(cursors.windows(2).all(|pair| pair[0] < pair[1]), "{cursors:?}");
+    let types: Vec<&str> = pages
+        .iter()
+        .map(|event| event["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "grant.created",
+            "grant.revoked",
+            "grant.created",
+            "grant.revoked",
+            "grant.created"
+        ]
+    );
+    let cursors: Vec<i64> = pages
+        .iter()
+        .map(|event| event["cursor"].as_i64().unwrap())
+        .collect();
+    assert!(
+        cursors.windows(2).all(|pair| pair[0] < pair[1]),
+        "{cursors:?}"
+    );
     assert_eq!(pages[1]["data"]["grant"], first.0);
     assert_eq!(pages[1]["id"], format!("evt_{}", cursors[1]));
-    let (_, again) = get(&f, &format!("/api/v1/events?after={}", cursors[2]), Some(&token)).await;
-    let rest: Vec<i64> = again["events"].as_array().unwrap().iter().map(|e| e["cursor"].as_i64().unwrap()).collect();
-    assert_eq!(rest, cursors[3..], "reading again from a cursor gives the same events");
+    let (_, again) = get(
+        &f,
+        &format!("/api/v1/events?after={}", cursors[2]),
+        Some(&token),
+    )
+    .await;
+    let rest: Vec<i64> = again["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["cursor"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        rest,
+        cursors[3..],
+        "reading again from a cursor gives the same events"
+    );
 }
 
 async fn a_long_poll_answers_when_an_event_arrives(backend: Backend) {
@@ -64,7 +101,10 @@ async fn a_long_poll_answers_when_an_event_arrives(backend: Backend) {
     let ((status, page), waited) = poll.await.unwrap();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["events"][0]["type"], "grant.created");
-    assert!(waited < Duration::from_secs(3), "woken by the event, not by the end of the wait: {waited:?}");
+    assert!(
+        waited < Duration::from_secs(3),
+        "woken by the event, not by the end of the wait: {waited:?}"
+    );
 }
 
 async fn the_feed_says_what_is_wrong(backend: Backend) {
@@ -72,7 +112,13 @@ async fn the_feed_says_what_is_wrong(backend: Backend) {
         return;
     };
     let token = f.token("ftp-gateway", &[Scope::Events]).await;
-    for (query, field) in [("after=-1", "after"), ("after=x", "after"), ("limit=0", "limit"), ("limit=1001", "limit"), ("wait=26", "wait")] {
+    for (query, field) in [
+        ("after=-1", "after"),
+        ("after=x", "after"),
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("wait=26", "wait"),
+    ] {
         let (status, body) = get(&f, &format!("/api/v1/events?{query}"), Some(&token)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
         assert_eq!(body["error"]["field"], field, "{query}");

@@ -29,11 +29,23 @@ async fn a_grant_reaching_its_limit_is_published_within_seconds(backend: Backend
 
     clock.advance(Span::hours(1) + Span::seconds(1));
     let received = receiver.wait_for(4, Duration::from_secs(3)).await;
-    assert_eq!(received.len(), 4, "published within a few seconds of the limit");
+    assert_eq!(
+        received.len(),
+        4,
+        "published within a few seconds of the limit"
+    );
     let expiry = received[3].json();
     assert_eq!(expiry["type"], "grant.expired");
-    assert_eq!(expiry["data"]["grant"], running.0, "the revoked grant ended before: no second end");
-    verify_all_at(&secret, &received, app::ports::Clock::now(clock.as_ref()).timestamp(), 2 * 3600);
+    assert_eq!(
+        expiry["data"]["grant"], running.0,
+        "the revoked grant ended before: no second end"
+    );
+    verify_all_at(
+        &secret,
+        &received,
+        app::ports::Clock::now(clock.as_ref()).timestamp(),
+        2 * 3600,
+    );
     clock.advance(Span::hours(1));
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(receiver.received().len(), 4, "published once");
@@ -80,7 +92,10 @@ async fn a_request_seen_in_the_portal_needs_no_reminder(backend: Backend) {
     let ticketing = f.token("ticketing", &[Scope::ConsentRequests]).await;
     open_request(&f, &ticketing).await;
     clock.advance(Span::hours(1));
-    f.store().see_pending_requests(f.customer, clock_now(&clock)).await.unwrap();
+    f.store()
+        .see_pending_requests(f.customer, clock_now(&clock))
+        .await
+        .unwrap();
     clock.advance(Span::hours(13));
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(reminders(&f).await, 0);

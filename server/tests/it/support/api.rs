@@ -8,7 +8,6 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::{spawn_app_with_settings, Backend, TestApp};
-use app::ports::{Clock, SystemClock};
 use app::domain::consent::{
     ActionSet, CaseSubject, ConsentDraft, GrantDuration, GrantId, GrantTerms, ResourceId,
     SupportCaseId, Teams,
@@ -18,6 +17,7 @@ use app::ports::{
     Actor, AuditBasis, AuditEntry, CustomerId, EventSource, NewCustomer, NewService, NewStaff,
     NewSupportCase, ServiceKind, StaffId, Storage,
 };
+use app::ports::{Clock, SystemClock};
 use server::tokens::{self, Scope};
 
 pub const CUSTOMER: &str = "C-200001";
