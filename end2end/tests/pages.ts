@@ -37,5 +37,6 @@ export const staffPages = [
   '/privacy/announcements',
   '/privacy/log',
   '/privacy/disclosures',
+  '/privacy/webhooks',
   '/security',
 ];

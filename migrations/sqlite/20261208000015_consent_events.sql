@@ -61,3 +61,6 @@ ALTER TABLE consent_requests ADD COLUMN seen_at TEXT;
 ALTER TABLE consent_requests ADD COLUMN reminded_at TEXT;
 -- Requests already open count as seen: no reminder about a request older than the feature.
 UPDATE consent_requests SET seen_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now') WHERE state = 'pending';
+
+-- Whether a staff member is mailed when a request of theirs is answered or expires (their queue marks it anyway).
+ALTER TABLE staff ADD COLUMN answer_mail INTEGER NOT NULL DEFAULT 1 CHECK (answer_mail IN (0, 1));

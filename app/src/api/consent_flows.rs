@@ -178,7 +178,7 @@ mod server_side {
     }
 
     /// The notice telling the staff member who asked what became of their request; none when they are no longer
-    /// on record.
+    /// on record, or chose not to be mailed (their queue marks it all the same).
     pub async fn requester_notice_of(
         context: &AppContext,
         record: &RequestRecord,
@@ -189,15 +189,17 @@ mod server_side {
             .staff_member(record.requested_by)
             .await
             .map_err(internal)?;
-        Ok(requester.map(|requester| {
-            crate::usecases::consent_notices::requester_notice(
-                &requester,
-                record.id,
-                &record.request.scope().resource(),
-                answer,
-                &context.auth.public_origin,
-            )
-        }))
+        Ok(requester
+            .filter(|requester| requester.answer_mail)
+            .map(|requester| {
+                crate::usecases::consent_notices::requester_notice(
+                    &requester,
+                    record.id,
+                    &record.request.scope().resource(),
+                    answer,
+                    &context.auth.public_origin,
+                )
+            }))
     }
 
     pub fn staff_actor(staff: &AsStaff) -> Actor {

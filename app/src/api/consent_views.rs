@@ -143,6 +143,8 @@ pub struct ConsentQueue {
     pub now: DateTime<Utc>,
     /// Newest first, the viewer's and their colleagues' alike; `mine` tells them apart.
     pub requests: Vec<RequestView>,
+    /// Whether the viewer is mailed when a request of theirs is answered or expires.
+    pub answer_mail: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

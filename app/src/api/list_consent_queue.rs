@@ -42,5 +42,15 @@ pub async fn list_consent_queue() -> Result<ConsentQueue, AppError> {
                 .is_some_and(|closed| last_look.is_none_or(|looked| closed > looked));
         requests.push(view);
     }
-    Ok(ConsentQueue { now, requests })
+    let answer_mail = context
+        .store
+        .staff_member(staff.staff())
+        .await
+        .map_err(internal)?
+        .is_none_or(|member| member.answer_mail);
+    Ok(ConsentQueue {
+        now,
+        requests,
+        answer_mail,
+    })
 }

@@ -117,6 +117,8 @@ pub struct StaffMember {
     /// Sorted, without duplicates.
     pub roles: Vec<Role>,
     pub created_at: DateTime<Utc>,
+    /// Whether they are mailed when a request of theirs is answered or expires.
+    pub answer_mail: bool,
 }
 
 /// The one storage interface. Every method is atomic: it either does all it says or nothing.
@@ -189,4 +191,7 @@ pub trait Storage:
 
     /// The roles a staff member holds now, sorted.
     async fn staff_roles(&self, staff: StaffId) -> Result<Vec<Role>, StorageError>;
+
+    /// The staff member's choice of being mailed when a request of theirs is answered or expires.
+    async fn set_answer_mail(&self, staff: StaffId, on: bool) -> Result<(), StorageError>;
 }

@@ -373,4 +373,12 @@ impl Storage for SqlStore {
     ) -> Result<Vec<app::domain::Role>, StorageError> {
         self.staff_roles_impl(staff).await
     }
+
+    async fn set_answer_mail(
+        &self,
+        staff: app::ports::StaffId,
+        on: bool,
+    ) -> Result<(), StorageError> {
+        self.set_answer_mail_impl(staff, on).await
+    }
 }

@@ -95,6 +95,7 @@ pub(super) struct StaffRow {
     email: String,
     display_name: String,
     created_at: DateTime<Utc>,
+    answer_mail: bool,
 }
 
 impl StaffRow {
@@ -115,6 +116,7 @@ impl StaffRow {
             display_name: self.display_name,
             roles,
             created_at: self.created_at,
+            answer_mail: self.answer_mail,
         })
     }
 }

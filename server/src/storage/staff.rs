@@ -49,7 +49,7 @@ impl SqlStore {
     ) -> Result<Option<StaffMember>, StorageError> {
         let found: Option<(StaffRow, Vec<String>)> = on_pool!(self, pool => {
             let row: Option<StaffRow> =
-                sqlx::query_as("SELECT id, email, display_name, created_at FROM staff WHERE email = $1")
+                sqlx::query_as("SELECT id, email, display_name, created_at, answer_mail FROM staff WHERE email = $1")
                     .bind(email.as_str())
                     .fetch_optional(pool)
                     .await
@@ -87,6 +87,22 @@ impl SqlStore {
                     .await
             }
         }
+    }
+
+    pub(super) async fn set_answer_mail_impl(
+        &self,
+        staff: StaffId,
+        on: bool,
+    ) -> Result<(), StorageError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE staff SET answer_mail = $1 WHERE id = $2")
+                .bind(on)
+                .bind(staff.0)
+                .execute(pool)
+                .await
+                .map(drop)
+        })
+        .map_err(map_error)
     }
 
     pub(super) async fn staff_roles_impl(&self, staff: StaffId) -> Result<Vec<Role>, StorageError> {

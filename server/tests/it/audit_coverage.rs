@@ -9,11 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Server functions that change something or are staff's, yet write no entry, and why that is right.
-const NEEDS_NO_ENTRY: [(&str, &str); 13] = [
+const NEEDS_NO_ENTRY: [(&str, &str); 14] = [
     ("set_language", "a display preference kept in the visitor's session, nobody's data"),
     ("begin_enrolment", "keeps an unconfirmed secret in the session; confirm_enrolment records the enrolment"),
     ("take_recovery_codes", "removes the codes from the session; the enrolment that made them is on record"),
     ("set_mail_preferences", "the customer's own choice of optional mail, shown on their own messages page"),
+    ("set_answer_mail", "a staff member's own choice of mail about their requests, nobody else's data"),
     ("save_charter_draft", "a draft of the public charter, no personal data; publishing it is on record (6000)"),
     ("get_charter_draft", "the draft of the public charter, no personal data"),
     (

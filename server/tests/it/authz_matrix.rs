@@ -69,7 +69,7 @@ const TO_LOGIN_ACCOUNT: &str = "303 /login?next=/account";
 const TO_SECOND_FACTOR: &str = "303 /login/second-factor";
 
 /// In order: the rows that end sessions come last.
-const MATRIX: [Row; 21] = [
+const MATRIX: [Row; 22] = [
     page(
         "/account",
         [
@@ -134,6 +134,12 @@ const MATRIX: [Row; 21] = [
         "get-my-glance",
         &[],
         ["401", "200", "200", "401", "403", "403", "403"],
+    ),
+    // A requester's choice of mail about their requests: support and system administrators, who ask.
+    function(
+        "set-answer-mail",
+        &[("answer_mail", "on")],
+        ["401", "403", "403", "401", "200", "200", "403"],
     ),
     // Webhook delivery attempts: privacy officers only.
     function(

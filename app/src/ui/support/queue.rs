@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::SupportNav;
-use crate::api::{list_consent_queue, ConsentQueue, RequestView, WithdrawRequest};
+use crate::api::{list_consent_queue, ConsentQueue, RequestView, SetAnswerMail, WithdrawRequest};
 use crate::domain::consent::RequestStateKind;
 use crate::i18n::*;
 use crate::ui::consent_parts::{self as parts, action_error, returned_error, DoneNotice};
@@ -18,6 +18,7 @@ fn done_text(flag: &str) -> Option<&'static str> {
         "requested" => Some(td_string!(locale, staff.queue.done_requested)),
         "withdrawn" => Some(td_string!(locale, staff.queue.done_withdrawn)),
         "recorded" => Some(td_string!(locale, staff.queue.done_recorded)),
+        "answer-mail" => Some(td_string!(locale, staff.queue.done_answer_mail)),
         _ => None,
     }
 }
@@ -26,6 +27,7 @@ fn done_text(flag: &str) -> Option<&'static str> {
 pub fn QueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let withdraw = ServerAction::<WithdrawRequest>::new();
+    let save = ServerAction::<SetAnswerMail>::new();
     let queue = Resource::new(|| (), |_| list_consent_queue());
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.queue.title)/>
@@ -39,7 +41,7 @@ pub fn QueuePage() -> impl IntoView {
                 queue
                     .get()
                     .map(|result| match result {
-                        Ok(ConsentQueue { now, requests }) => {
+                        Ok(ConsentQueue { now, requests, answer_mail }) => {
                             let (pending, closed): (Vec<_>, Vec<_>) = requests
                                 .into_iter()
                                 .partition(|request| request.state == RequestStateKind::Pending);
@@ -56,6 +58,18 @@ pub fn QueuePage() -> impl IntoView {
                                 <section aria-labelledby="history-heading">
                                     <h2 id="history-heading">{t!(i18n, staff.queue.history)}</h2>
                                     <RequestList requests=closed now withdraw id="queue-history"/>
+                                </section>
+                                <section aria-labelledby="answer-mail-heading">
+                                    <h2 id="answer-mail-heading">{t!(i18n, staff.queue.answer_mail_heading)}</h2>
+                                    <ActionForm action=save attr:class="form" attr:id="answer-mail-form">
+                                        <ErrorSummary error=action_error(save.value())/>
+                                        <div class="field checkbox">
+                                            <input type="checkbox" id="field-answer_mail" name="answer_mail" value="on" checked=answer_mail/>
+                                            <label for="field-answer_mail">{t!(i18n, staff.queue.answer_mail)}</label>
+                                        </div>
+                                        <p class="hint">{t!(i18n, staff.queue.answer_mail_hint)}</p>
+                                        <button type="submit" class="button">{t!(i18n, staff.queue.save)}</button>
+                                    </ActionForm>
                                 </section>
                             }
                                 .into_any()

@@ -89,4 +89,83 @@ fn expired_entries() -> String {
     format!("SELECT COUNT(*) FROM audit_log WHERE event_code = {EXPIRED} AND actor_kind = 'system'")
 }
 
-on_both_backends!(an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_job);
+/// A requester who turned the mail off is told by their queue alone; turned on again, the mail comes back.
+async fn a_requester_chooses_whether_answers_and_expiries_are_mailed(backend: Backend) {
+    let clock = TestClock::new();
+    let Some(app) = seeded_app_with_consent_jobs(backend, &clock).await else {
+        return;
+    };
+    let support = sign_in_staff(&app, SUPPORT, clock.now()).await;
+    let queue = |browser: &crate::support::auth::Browser| {
+        let browser = browser.copy();
+        async move {
+            let reply = browser.call("list-consent-queue", &[]).await;
+            ok(&reply, "list-consent-queue");
+            serde_json::from_str::<ConsentQueue>(&reply.body).unwrap()
+        }
+    };
+    assert!(
+        queue(&support).await.answer_mail,
+        "on unless they turn it off"
+    );
+    ok(
+        &support.call("set-answer-mail", &[]).await,
+        "set-answer-mail",
+    );
+    assert!(!queue(&support).await.answer_mail);
+    // The queue was just opened: what happens from now on is news.
+    clock.advance(Duration::minutes(1));
+
+    let case = open_case(&support, JEANNE, "Webmail très lent").await;
+    let unmailed = request_id(&support, JEANNE, JEANNE_BACKUP, &case).await;
+    let customer = sign_in_customer(&app, CUSTOMER).await;
+    let denied = customer
+        .call("deny-request", &[("request", &unmailed)])
+        .await;
+    ok(&denied, "deny-request");
+    let expiring = request_id(&support, JEANNE, JEANNE_MAILBOX, &case).await;
+    clock.advance(Duration::hours(24));
+    app::usecases::expire_requests(&app.store, &app.base, clock.now())
+        .await
+        .unwrap();
+    assert!(
+        consent_mails_to(&app, SUPPORT).await.is_empty(),
+        "neither the denial of {unmailed} nor the expiry of {expiring} is mailed"
+    );
+    // A day later, both have signed in again.
+    let support = sign_in_staff(&app, SUPPORT, clock.now()).await;
+    let customer = sign_in_customer(&app, CUSTOMER).await;
+    assert!(
+        queue(&support)
+            .await
+            .requests
+            .iter()
+            .filter(|request| request.news)
+            .count()
+            == 2,
+        "the queue marks both"
+    );
+
+    ok(
+        &support
+            .call("set-answer-mail", &[("answer_mail", "on")])
+            .await,
+        "set-answer-mail",
+    );
+    let mailed = request_id(&support, JEANNE, JEANNE_BACKUP, &case).await;
+    ok(
+        &customer.call("deny-request", &[("request", &mailed)]).await,
+        "deny-request",
+    );
+    let told = consent_mails_to(&app, SUPPORT).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(
+        told[0].1.contains(&format!("Request {mailed} denied")),
+        "{told:?}"
+    );
+}
+
+on_both_backends!(
+    an_unanswered_request_is_recorded_as_expired_once_by_every_instance_s_job,
+    a_requester_chooses_whether_answers_and_expiries_are_mailed,
+);
