@@ -194,7 +194,15 @@ fn main() {
         let running = tokio::spawn(worker.run(stopped));
         let all = wait_for(&receipts, options.events, Duration::from_secs(600)).await;
         let delivering = started.elapsed();
-        let counts = store.delivery_counts().await.unwrap();
+        // The receiver may hold the last batch a moment before the worker's settling commits.
+        let mut counts = store.delivery_counts().await.unwrap();
+        for _ in 0..100 {
+            if counts.queued == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            counts = store.delivery_counts().await.unwrap();
+        }
         println!(
             "  delivered: {} events in {:.2} s = {:.0} events/s (target >= 500/s){}; deliveries delivered {}, queued {}, dead {}",
             receipts.lock().unwrap().count,

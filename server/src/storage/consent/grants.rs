@@ -133,7 +133,7 @@ impl SqlStore {
         customer: CustomerId,
         audit: &AuditEntry,
     ) -> Result<bool, StorageError> {
-        Ok(in_write_tx!(self, tx => {
+        let revoked = in_write_tx!(self, tx => {
             let row: Option<GrantRow> = sqlx::query_as(select_grants!("WHERE g.id = $1 AND g.customer_id = $2"))
                 .bind(id.0)
                 .bind(customer.0)
@@ -162,9 +162,13 @@ impl SqlStore {
             let number = customer_number!(tx, customer.0);
             let end = ended.end(record.case_resolved_at);
             insert_event!(tx, &ConsentEvent::grant_ended(&ended, record.request, &number, end), audit.at);
-            events_written();
             true
-        }))
+        });
+        if revoked {
+            // After the commit: woken earlier, the worker would look before the event is there to be seen.
+            events_written();
+        }
+        Ok(revoked)
     }
 
     pub(super) async fn grants_at_limit_unpublished_impl(
