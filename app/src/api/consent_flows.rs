@@ -189,17 +189,15 @@ mod server_side {
             .staff_member(record.requested_by)
             .await
             .map_err(internal)?;
-        Ok(requester
-            .filter(|requester| requester.answer_mail)
-            .map(|requester| {
-                crate::usecases::consent_notices::requester_notice(
-                    &requester,
-                    record.id,
-                    &record.request.scope().resource(),
-                    answer,
-                    &context.auth.public_origin,
-                )
-            }))
+        Ok(requester.and_then(|requester| {
+            crate::usecases::consent_notices::requester_notice(
+                &requester,
+                record.id,
+                &record.request.scope().resource(),
+                answer,
+                &context.auth.public_origin,
+            )
+        }))
     }
 
     pub fn staff_actor(staff: &AsStaff) -> Actor {

@@ -88,14 +88,18 @@ pub enum Answer {
 }
 
 /// The notice to the staff member who asked: the customer answered, or the window closed unanswered. Staff read
-/// French and English, so it carries both; it names no reason the customer gave (their queue shows it).
+/// French and English, so it carries both; it names no reason the customer gave (their queue shows it). None when
+/// the requester turned this mail off: their queue marks the request either way.
 pub fn requester_notice(
     requester: &StaffMember,
     request: ConsentRequestId,
     resource: &ResourceId,
     answer: Answer,
     portal_origin: &str,
-) -> OutgoingMail {
+) -> Option<OutgoingMail> {
+    if !requester.answer_mail {
+        return None;
+    }
     let (sujet, subject, fait, done) = match answer {
         Answer::Approved => (
             "accordée",
@@ -117,7 +121,7 @@ pub fn requester_notice(
         ),
     };
     let link = format!("{portal_origin}/staff/consents");
-    OutgoingMail {
+    Some(OutgoingMail {
         kind: MailKind::Consent,
         to: requester.email.clone(),
         customer: None,
@@ -127,7 +131,7 @@ pub fn requester_notice(
             "{fait} d’accès à {resource} (demande {request}).\nVotre file : {link}\n\n\
              {done} for access to {resource} (request {request}).\nYour queue: {link}\n"
         ),
-    }
+    })
 }
 
 /// The "grant ended" mail to the customer: which access ended, when, and why, in their language.

@@ -36,8 +36,7 @@ pub async fn expire_requests(
         let notice = store
             .staff_member(record.requested_by)
             .await?
-            .filter(|requester| requester.answer_mail)
-            .map(|requester| {
+            .and_then(|requester| {
                 requester_notice(
                     &requester,
                     record.id,

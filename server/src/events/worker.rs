@@ -53,12 +53,7 @@ impl WebhookWorker {
             .user_agent("privacy-portal-webhooks/1")
             .build()
             .map_err(WebhookSetupError)?;
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "portal".into());
-        let owner = format!(
-            "{host}-{}-{}",
-            std::process::id(),
-            hex::encode(rand::random::<[u8; 4]>())
-        );
+        let owner = crate::storage::lease_owner();
         Ok(Self {
             store,
             clock,

@@ -57,12 +57,7 @@ impl MailWorker {
     ) -> Result<Self, MailSetupError> {
         let sender = Sender::parse(&settings.mail_from).map_err(MailSetupError::Sender)?;
         let delivery = Delivery::from_settings(settings, data_dir)?;
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "portal".into());
-        let owner = format!(
-            "{host}-{}-{}",
-            std::process::id(),
-            hex::encode(rand::random::<[u8; 4]>())
-        );
+        let owner = crate::storage::lease_owner();
         Ok(Self {
             store,
             clock,

@@ -280,6 +280,17 @@ fn checkpoint_wal_in_background(pool: SqlitePool) {
     });
 }
 
+/// Who a worker is in the lease columns of the outbox and of the webhook deliveries: host, process and a random
+/// part, so that two workers never take each other's leases for their own.
+pub(crate) fn lease_owner() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "portal".into());
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        hex::encode(rand::random::<[u8; 4]>())
+    )
+}
+
 pub(crate) fn map_error(error: sqlx::Error) -> StorageError {
     match error {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
