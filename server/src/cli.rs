@@ -75,6 +75,13 @@ pub enum Command {
         #[arg(long, value_name = "FILE", requires = "older_checkpoint")]
         consistency: Option<std::path::PathBuf>,
     },
+    /// Back up the portal's own SQLite database while it runs: a consistent copy in FILE and the audit checkpoints
+    /// beside it in FILE.checkpoints.jsonl, the copy's audit log verified against them. Never overwrites a file.
+    /// The signing key is not copied: keep it in your secret store. On PostgreSQL, use pg_dump (see README.md).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
     /// Revoke a service's token. Requests with it are refused within seconds (the API caches a token briefly).
     RevokeServiceToken {
         #[arg(long)]

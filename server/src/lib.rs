@@ -9,6 +9,7 @@ pub mod consent_expiry;
 pub mod events;
 pub mod http;
 pub mod mail;
+pub mod own_backup;
 pub mod seed;
 pub mod settings;
 pub mod storage;

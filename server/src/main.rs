@@ -137,6 +137,10 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
                 }
             }
         }
+        Command::Backup { to } => {
+            let backup = server::own_backup::back_up(&settings, &to).await?;
+            writeln!(std::io::stdout(), "{backup}")?;
+        }
         Command::RevokeServiceToken { name } => {
             let store = server::open_store(&settings).await?;
             let revoked =

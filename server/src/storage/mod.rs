@@ -227,6 +227,18 @@ impl SqlStore {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);
     }
+
+    /// A consistent copy of a SQLite database taken in one read transaction, while others read and write.
+    /// PostgreSQL has `pg_dump` for this; asked of it, this does nothing.
+    pub async fn copy_sqlite_into(&self, path: &std::path::Path) -> Result<(), sqlx::Error> {
+        if let Self::Sqlite(pool) = self {
+            sqlx::query("VACUUM INTO ?")
+                .bind(path.to_string_lossy().as_ref())
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 /// How often the write-ahead log is copied back into the database file. A checkpoint's pause grows with what it

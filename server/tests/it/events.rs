@@ -133,6 +133,22 @@ impl Receiver {
     }
 }
 
+/// The delivery counts once nothing is queued any more: a receiver records a delivery before the worker reads its
+/// answer and settles it, so counts read the moment the last delivery arrived may still show it queued.
+pub async fn settled(
+    store: &dyn app::ports::EventDeliveryLog,
+    within: Duration,
+) -> app::ports::DeliveryCounts {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let counts = store.delivery_counts().await.unwrap();
+        if counts.queued == 0 || tokio::time::Instant::now() >= deadline {
+            return counts;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Settings for fast tests: short polls and retries.
 pub fn quick(settings: &mut Settings) {
     settings.webhooks.webhook_poll_millis = 50;

@@ -29,6 +29,7 @@ mod http;
 mod language;
 mod mail;
 mod my_data;
+mod own_backup;
 mod security;
 mod storage_cancellation;
 mod storage_conformance;

@@ -206,9 +206,7 @@ async fn every_kind_is_delivered_once_with_a_valid_signature(backend: Backend) {
     let mut delivered_ids: Vec<String> = received.iter().map(|r| r.id.clone()).collect();
     delivered_ids.sort_by_key(|id| id.trim_start_matches("evt_").parse::<i64>().unwrap());
     assert_eq!(feed_ids, delivered_ids);
-    let counts = app::ports::EventDeliveryLog::delivery_counts(&f.app.store)
-        .await
-        .unwrap();
+    let counts = settled(&f.app.store, Duration::from_secs(10)).await;
     assert_eq!((counts.delivered, counts.queued, counts.dead), (14, 0, 0));
 }
 
@@ -234,9 +232,7 @@ async fn a_failing_receiver_gets_retries_then_a_dead_letter(backend: Backend) {
         "every retry carries the same id"
     );
     let store = &f.app.store;
-    let counts = app::ports::EventDeliveryLog::delivery_counts(store)
-        .await
-        .unwrap();
+    let counts = settled(store, Duration::from_secs(10)).await;
     assert_eq!((counts.delivered, counts.queued, counts.dead), (0, 0, 1));
     let attempts = app::ports::EventDeliveryLog::delivery_attempts(store, 10)
         .await
@@ -256,9 +252,7 @@ async fn a_failing_receiver_gets_retries_then_a_dead_letter(backend: Backend) {
     f.grant(BACKUP_SPACE, "read", None).await;
     let received = receiver.wait_for(4, Duration::from_secs(5)).await;
     assert_eq!(received.len(), 4);
-    let counts = app::ports::EventDeliveryLog::delivery_counts(store)
-        .await
-        .unwrap();
+    let counts = settled(store, Duration::from_secs(10)).await;
     assert_eq!((counts.delivered, counts.dead), (1, 1));
 }
 
@@ -322,8 +316,9 @@ async fn a_replayed_or_altered_delivery_fails_the_example_verifier(backend: Back
 async fn killing_the_server_mid_delivery_loses_nothing(backend: Backend) {
     let settings = |settings: &mut Settings| {
         quick(settings);
-        settings.webhooks.webhook_timeout_secs = 1;
-        settings.webhooks.webhook_lease_secs = 2;
+        // Long enough that the kill, not the timeout, cuts the first delivery; the lease is twice that.
+        settings.webhooks.webhook_timeout_secs = 3;
+        settings.webhooks.webhook_lease_secs = 6;
     };
     let Some(f) = api_app_with(backend, Arc::new(app::ports::SystemClock), settings).await else {
         return;
@@ -331,7 +326,7 @@ async fn killing_the_server_mid_delivery_loses_nothing(backend: Backend) {
     let receiver = Receiver::start().await;
     let (_, secret) = register(&f, "mail-platform", &receiver).await;
     // The receiver holds the first delivery past the kill.
-    receiver.delay(Duration::from_secs(3));
+    receiver.delay(Duration::from_secs(60));
     let grant = f.grant(BACKUP_SPACE, "read", None).await;
     receiver.wait_for(1, Duration::from_secs(5)).await;
     let db = f.app.kill().await;
@@ -356,7 +351,11 @@ async fn killing_the_server_mid_delivery_loses_nothing(backend: Backend) {
     receiver.delay(Duration::ZERO);
 
     let again = crate::support::spawn_app_on(db, Arc::new(app::ports::SystemClock), settings).await;
-    let received = receiver.wait_for(3, Duration::from_secs(10)).await;
+    receiver.wait_for(3, Duration::from_secs(30)).await;
+    let counts = settled(&again.store, Duration::from_secs(10)).await;
+    // Nothing more comes once everything is settled.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = receiver.received();
     let ids: Vec<&str> = received.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(received.len(), 3, "{ids:?}");
     let cut = ids[0];
@@ -370,9 +369,6 @@ async fn killing_the_server_mid_delivery_loses_nothing(backend: Backend) {
     types.sort();
     assert_eq!(types, ["grant.created", "grant.revoked"]);
     verify_all(&secret, &after_restart);
-    let counts = app::ports::EventDeliveryLog::delivery_counts(&again.store)
-        .await
-        .unwrap();
     assert_eq!((counts.delivered, counts.queued, counts.dead), (2, 0, 0));
 }
 
