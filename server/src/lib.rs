@@ -9,6 +9,7 @@ pub mod consent_expiry;
 pub mod events;
 pub mod http;
 pub mod mail;
+pub mod metrics;
 pub mod own_backup;
 pub mod seed;
 pub mod settings;
@@ -97,13 +98,17 @@ pub async fn serve_on(
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    let metrics = Arc::new(metrics::Metrics::new());
     let worker = if settings.mail.mail_worker {
-        Some(mail::MailWorker::new(
-            store.clone(),
-            clock.clone(),
-            &settings.mail,
-            &settings.data_dir,
-        )?)
+        Some(
+            mail::MailWorker::new(
+                store.clone(),
+                clock.clone(),
+                &settings.mail,
+                &settings.data_dir,
+            )?
+            .counting_into(metrics.mail.clone()),
+        )
     } else {
         None
     };
@@ -143,16 +148,38 @@ pub async fn serve_on(
         let origin: Arc<str> = Arc::from(settings.public_origin());
         move |stop| consent_expiry::run(store, clock, origin, every, stop)
     };
-    let router = http::router(
-        http::AppState::new(settings, store, clock, auditor.clone(), transparency),
+    let state = http::AppState::new(
         settings,
+        store.clone(),
+        clock,
+        auditor.clone(),
+        transparency.clone(),
     );
+    let api = http::api::ApiState::new(
+        &state.app,
+        store,
+        transparency,
+        &settings.audit.log_origin(),
+        metrics.clone(),
+    );
+    let metrics_listener = match settings.metrics_addr {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Bind { addr, source })?;
+            tracing::info!(%addr, "metrics listening");
+            Some((listener, metrics::http::metrics_address_router(api.clone())))
+        }
+        None => None,
+    };
+    let router = http::router(state, api, settings);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
     let stop_rx_audit = stop_rx.clone();
     let stop_rx_backups = stop_rx.clone();
     let stop_rx_expiry = stop_rx.clone();
     let stop_rx_webhooks = stop_rx.clone();
+    let stop_rx_metrics = stop_rx.clone();
     let signal = {
         let stop_tx = stop_tx.clone();
         async move {
@@ -184,10 +211,32 @@ pub async fn serve_on(
             worker.run(stop_rx_webhooks).await;
         }
     };
+    let metrics_address = async move {
+        let Some((listener, router)) = metrics_listener else {
+            return;
+        };
+        let mut stop = stop_rx_metrics;
+        let stopped = async move {
+            // An error means the sender is gone, which only happens after it signalled.
+            let _ = stop.wait_for(|stop| *stop).await;
+        };
+        if let Err(error) =
+            http::serve_gracefully(listener, router, stopped, settings.shutdown_grace()).await
+        {
+            tracing::error!(%error, "the metrics address stopped serving");
+        }
+    };
     let overdue = overdue_job(stop_rx_backups);
     let expiry = expiry_job(stop_rx_expiry);
-    let (result, (), (), (), (), ()) =
-        tokio::join!(web, mail, checkpoints, overdue, expiry, webhooks);
+    let (result, (), (), (), (), (), ()) = tokio::join!(
+        web,
+        mail,
+        checkpoints,
+        overdue,
+        expiry,
+        webhooks,
+        metrics_address
+    );
     // Signed after the requests in flight were answered, so that the last checkpoint covers their entries.
     if let Err(error) = auditor.checkpoint().await {
         tracing::error!(%error, "could not sign the audit checkpoint at shutdown");

@@ -19,7 +19,18 @@ async fn main() -> ExitCode {
         }
     };
     server::telemetry::init(settings.log_format);
-    match run(cli.command.unwrap_or(Command::Serve), settings).await {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Serve) {
+        let missing = settings.missing_for_production();
+        if !missing.is_empty() {
+            eprintln!(
+                "PORTAL_PUBLIC_URL is https, so this is production: set {} before serving",
+                missing.join(" and ")
+            );
+            return ExitCode::from(2);
+        }
+    }
+    match run(command, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = %error_chain(error.as_ref()), "command failed");

@@ -39,6 +39,10 @@ pub struct Settings {
     /// `PORTAL_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the reverse proxies in front of the
     /// portal; only their `X-Forwarded-For` entries are believed.
     pub trusted_proxies: String,
+    /// `PORTAL_METRICS_ADDR`: a second listen address serving only `GET /metrics`, without a token, for a
+    /// scraper on the operator's network. Absent: no such listener; `/metrics` on the public address always
+    /// wants a service token with scope `metrics`.
+    pub metrics_addr: Option<SocketAddr>,
     pub session_idle_minutes: u64,
     pub session_absolute_hours: u64,
     /// How long a customer has to answer a consent request before it expires (charter default: 24 hours).
@@ -205,6 +209,23 @@ impl Settings {
             .collect()
     }
 
+    /// What a portal served over https (which is what production is) lacks before it may serve: a signing key
+    /// of the operator's (one made on first start lives and dies with one data directory, and each instance would
+    /// make its own), and a relay for the mail it sends (otherwise written to files nobody reads).
+    pub fn missing_for_production(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if !self.is_https() {
+            return missing;
+        }
+        if self.audit.audit_signing_key.is_none() && self.audit.audit_signing_key_file.is_none() {
+            missing.push("PORTAL_AUDIT_SIGNING_KEY_FILE (or PORTAL_AUDIT_SIGNING_KEY)");
+        }
+        if self.mail.mail_worker && self.mail.smtp_host.as_deref().is_none_or(str::is_empty) {
+            missing.push("PORTAL_SMTP_HOST");
+        }
+        missing
+    }
+
     pub fn consent_answer_window(&self) -> Result<AnswerWindow, SettingsError> {
         i64::try_from(self.consent_answer_minutes)
             .ok()
@@ -238,6 +259,7 @@ impl Settings {
             shutdown_grace_secs: defaults.shutdown_grace_secs,
             public_url: None,
             trusted_proxies: defaults.trusted_proxies,
+            metrics_addr: None,
             session_idle_minutes: defaults.session_idle_minutes,
             session_absolute_hours: defaults.session_absolute_hours,
             consent_answer_minutes: defaults.consent_answer_minutes,
@@ -344,6 +366,35 @@ mod tests {
                 .map(|error| error.to_string())
                 .unwrap_or_default();
             assert!(error.to_lowercase().contains("site_addr"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_https_portal_needs_its_own_signing_key_and_a_relay() {
+        figment::Jail::expect_with(|jail| {
+            let load = || Settings::load().map_err(|error| error.to_string());
+            assert!(
+                load()?.missing_for_production().is_empty(),
+                "http is development"
+            );
+            jail.set_env("PORTAL_PUBLIC_URL", "https://portail.example.ch");
+            let missing = load()?.missing_for_production();
+            assert_eq!(missing.len(), 2, "{missing:?}");
+            assert!(missing[0].contains("PORTAL_AUDIT_SIGNING_KEY_FILE"));
+            assert!(missing[1].contains("PORTAL_SMTP_HOST"));
+            jail.set_env(
+                "PORTAL_AUDIT_SIGNING_KEY_FILE",
+                "/etc/privacy-portal/audit.key",
+            );
+            jail.set_env("PORTAL_MAIL_WORKER", "false");
+            assert!(
+                load()?.missing_for_production().is_empty(),
+                "an instance that sends no mail needs no relay"
+            );
+            jail.set_env("PORTAL_MAIL_WORKER", "true");
+            jail.set_env("PORTAL_SMTP_HOST", "smtp.example.ch");
+            assert!(load()?.missing_for_production().is_empty());
             Ok(())
         });
     }

@@ -23,16 +23,19 @@ pub enum Scope {
     Backups,
     /// Consent events: the pull feed and the service's own webhook endpoints.
     Events,
+    /// `GET /metrics` on the public address, for a scraper that cannot reach the metrics address.
+    Metrics,
 }
 
 impl Scope {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::AccessChecks,
         Self::AccessEvents,
         Self::ConsentRequests,
         Self::MailboxStats,
         Self::Backups,
         Self::Events,
+        Self::Metrics,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Scope {
             Self::MailboxStats => "mailbox-stats",
             Self::Backups => "backups",
             Self::Events => "events",
+            Self::Metrics => "metrics",
         }
     }
 

@@ -110,7 +110,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState, settings: &Settings) -> Router {
+pub fn router(state: AppState, api: api::ApiState, settings: &Settings) -> Router {
     let routes = page_routes();
     let context = {
         let state = state.clone();
@@ -146,17 +146,15 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .layer(session_layer(state.sessions.clone(), settings))
         // After the session and page layers, which only apply to the routes above: the API's callers hold a token,
         // not a cookie, and loading sessions for them would only cost time.
-        .nest(
-            api::PREFIX,
-            api::router(
-                &state.app,
-                state.sessions.clone(),
-                state.log.clone(),
-                &state.log_origin,
-            ),
-        )
+        .nest(api::PREFIX, api::router(api.clone()))
+        .merge(crate::metrics::http::public_router(api.clone()))
         .layer(
             ServiceBuilder::new()
+                // Outermost, so that it times what the client waits for and sees the status it gets.
+                .layer(from_fn_with_state(
+                    api.metrics.clone(),
+                    crate::metrics::http::track,
+                ))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http())
                 .layer(PropagateRequestIdLayer::x_request_id())

@@ -46,6 +46,7 @@ pub struct MailWorker {
     settings: MailSettings,
     owner: String,
     notices: Mutex<HashMap<(i64, Language), NoticeBody>>,
+    counters: crate::metrics::MailCounters,
 }
 
 impl MailWorker {
@@ -66,7 +67,15 @@ impl MailWorker {
             settings: settings.clone(),
             owner,
             notices: Mutex::new(HashMap::new()),
+            counters: crate::metrics::MailCounters::default(),
         })
+    }
+
+    /// Counts what it sends, retries and gives up on into `counters` (the portal's metrics).
+    #[must_use]
+    pub fn counting_into(mut self, counters: crate::metrics::MailCounters) -> Self {
+        self.counters = counters;
+        self
     }
 
     /// Who this worker is in the outbox's lease columns.
@@ -147,6 +156,7 @@ impl MailWorker {
         };
         match self.delivery.deliver(mail.id, &message).await {
             Ok(()) => {
+                self.counters.sent.inc();
                 let now = self.clock.now();
                 if self.store.mark_mail_sent(mail.id, &self.owner, now).await? {
                     tracing::info!(outbox = mail.id, kind = mail.kind.as_str(), "mail sent");
@@ -191,8 +201,9 @@ impl MailWorker {
         tracing::warn!(outbox = mail.id, attempts, %reason, retry_at = %next, "mail not sent; will retry");
         self.store
             .retry_mail_later(mail.id, &self.owner, next, reason)
-            .await
-            .map(drop)
+            .await?;
+        self.counters.retried.inc();
+        Ok(())
     }
 
     async fn dead(&self, mail: &LeasedMail, reason: &str) -> Result<(), StorageError> {
@@ -200,8 +211,9 @@ impl MailWorker {
         let now = self.clock.now();
         self.store
             .mark_mail_dead(mail.id, &self.owner, now, reason)
-            .await
-            .map(drop)
+            .await?;
+        self.counters.dead_lettered.inc();
+        Ok(())
     }
 
     async fn notice(

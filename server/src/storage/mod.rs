@@ -15,6 +15,7 @@ pub mod events;
 pub(crate) mod held;
 pub mod mail;
 pub mod my_data;
+pub mod operations;
 mod rows;
 mod sessions;
 mod staff;

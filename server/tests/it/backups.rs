@@ -39,7 +39,7 @@ async fn get(f: &ApiApp, path: &str, token: Option<&str>) -> (StatusCode, Value)
 }
 
 /// Registers a snapshot straight in the store, as the API would, taken at `taken_at`.
-async fn register(
+pub async fn register(
     store: &dyn Storage,
     customer: CustomerId,
     id: &str,

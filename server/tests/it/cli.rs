@@ -83,6 +83,22 @@ fn a_secret_in_the_database_url_never_reaches_the_log() {
     assert!(!everything.contains("s3cr3t-pw"), "{everything}");
 }
 
+#[test]
+fn serving_on_https_without_a_signing_key_or_a_relay_is_refused() {
+    let db = TestDb::sqlite();
+    let output = server(&db)
+        .env("PORTAL_PUBLIC_URL", "https://portail.example.ch")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("PORTAL_AUDIT_SIGNING_KEY_FILE") && said.contains("PORTAL_SMTP_HOST"),
+        "{said}"
+    );
+}
+
 async fn migrate_then_seed_twice_gives_the_same_demo_data(backend: Backend) {
     let Some(db) = TestDb::create(backend).await else {
         return;

@@ -6,7 +6,7 @@ mod delivery;
 mod faults;
 mod notices;
 mod pages;
-mod sink;
+pub mod sink;
 
 use std::future::Future;
 use std::sync::Arc;

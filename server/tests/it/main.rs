@@ -28,6 +28,7 @@ mod events;
 mod http;
 mod language;
 mod mail;
+mod metrics;
 mod my_data;
 mod own_backup;
 mod security;

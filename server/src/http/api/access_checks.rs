@@ -198,30 +198,51 @@ pub async fn check(
         source: EventSource::Service(service.caller.name.clone()),
         now: state.clock.now(),
     };
-    check_access(
+    let checked = check_access(
         state.store.as_ref(),
         state.directory.as_ref(),
         &state.audit,
         query,
     )
-    .await
-    .map(|decision| Json(decision.into()))
-    .map_err(|error| match error {
-        AccessCheckError::UnknownStaff => {
-            ApiError::unknown("unknown-staff", "staff", "no staff member has this email")
+    .await;
+    let (decision, basis) = match &checked {
+        Ok(Decision::Allow {
+            basis: Basis::Grant(_),
+            ..
+        }) => ("allow", "grant"),
+        Ok(Decision::Allow {
+            basis: Basis::TechnicalOperation,
+            ..
+        }) => ("allow", "technical-operation"),
+        Ok(Decision::Deny { rule }) => ("deny", rule.as_str()),
+        Err(AccessCheckError::UnknownStaff) => ("deny", DenyRule::UnknownStaffMember.as_str()),
+        Err(AccessCheckError::UnknownCustomer) => ("deny", DenyRule::UnknownCustomer.as_str()),
+        Err(AccessCheckError::UnknownResource) => {
+            ("deny", DenyRule::NotTheCustomersResource.as_str())
         }
-        AccessCheckError::UnknownCustomer => ApiError::unknown(
-            "unknown-customer",
-            "customer",
-            "no customer has this number",
-        ),
-        AccessCheckError::UnknownResource => ApiError::unknown(
-            "unknown-resource",
-            "resource",
-            "this customer has no such resource",
-        ),
-        AccessCheckError::NotRecorded(error) | AccessCheckError::Storage(error) => {
-            ApiError::unavailable(&error)
+        Err(AccessCheckError::NotRecorded(_) | AccessCheckError::Storage(_)) => {
+            ("unavailable", "unavailable")
         }
-    })
+    };
+    state.metrics.count_access_check(decision, basis);
+    checked
+        .map(|decision| Json(decision.into()))
+        .map_err(|error| match error {
+            AccessCheckError::UnknownStaff => {
+                ApiError::unknown("unknown-staff", "staff", "no staff member has this email")
+            }
+            AccessCheckError::UnknownCustomer => ApiError::unknown(
+                "unknown-customer",
+                "customer",
+                "no customer has this number",
+            ),
+            AccessCheckError::UnknownResource => ApiError::unknown(
+                "unknown-resource",
+                "resource",
+                "this customer has no such resource",
+            ),
+            AccessCheckError::NotRecorded(error) | AccessCheckError::Storage(error) => {
+                ApiError::unavailable(&error)
+            }
+        })
 }

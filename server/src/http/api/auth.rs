@@ -86,6 +86,7 @@ scope_marker! {
     MailboxStatsScope => Scope::MailboxStats;
     BackupsScope => Scope::Backups;
     EventsScope => Scope::Events;
+    MetricsScope => Scope::Metrics;
 }
 
 /// A request from a service whose token is live and holds scope `S`.

@@ -58,6 +58,32 @@ pub struct ApiState {
     pub log_origin: Arc<str>,
     /// The consent event outbox: the feed and the webhook endpoints.
     pub events: SqlStore,
+    pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl ApiState {
+    /// Starts the audit writer, which lives as long as the state's last clone.
+    pub fn new(
+        app: &AppContext,
+        events: SqlStore,
+        log: Arc<LogTransparency>,
+        log_origin: &str,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> Self {
+        Self {
+            store: Arc::clone(&app.store),
+            clock: Arc::clone(&app.clock),
+            audit: AuditWriter::spawn(Arc::clone(&app.store)),
+            tokens: Arc::default(),
+            directory: Arc::new(CachedDirectory::new(Arc::clone(&app.store))),
+            answer_window: app.consent_answer_window,
+            portal_origin: Arc::from(app.auth.public_origin.as_str()),
+            log,
+            log_origin: Arc::from(log_origin),
+            events,
+            metrics,
+        }
+    }
 }
 
 /// Declares the routes once, for the router and for the test that holds the OpenAPI document to them.
@@ -93,25 +119,8 @@ api_routes! {
     delete "/webhooks/{id}" => webhooks::remove_webhook,
 }
 
-/// The API's router, to be nested at [`PREFIX`]. Starts the audit writer, which lives as long as the router.
-pub fn router<S: Clone + Send + Sync + 'static>(
-    app: &AppContext,
-    events: SqlStore,
-    log: Arc<LogTransparency>,
-    log_origin: &str,
-) -> Router<S> {
-    let state = ApiState {
-        store: Arc::clone(&app.store),
-        clock: Arc::clone(&app.clock),
-        audit: AuditWriter::spawn(Arc::clone(&app.store)),
-        tokens: Arc::default(),
-        directory: Arc::new(CachedDirectory::new(Arc::clone(&app.store))),
-        answer_window: app.consent_answer_window,
-        portal_origin: Arc::from(app.auth.public_origin.as_str()),
-        log,
-        log_origin: Arc::from(log_origin),
-        events,
-    };
+/// The API's router, to be nested at [`PREFIX`].
+pub fn router<S: Clone + Send + Sync + 'static>(state: ApiState) -> Router<S> {
     routes()
         .fallback(|| async { error::not_found() })
         .method_not_allowed_fallback(|| async { error::method_not_allowed() })
