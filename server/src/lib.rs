@@ -241,5 +241,8 @@ pub async fn serve_on(
     if let Err(error) = auditor.checkpoint().await {
         tracing::error!(%error, "could not sign the audit checkpoint at shutdown");
     }
+    if let Err(error) = auditor.step_down().await {
+        tracing::warn!(%error, "could not hand the checkpoint signing over; another instance takes it when the lease runs out");
+    }
     result.map_err(ServeError::Http)
 }

@@ -139,6 +139,14 @@ impl ChainCheckpoint {
 }
 
 /// Appends one checkpoint and flushes it to disk before returning.
+/// The checkpoint as one line of the file, without its line break.
+pub fn to_line(checkpoint: &Checkpoint) -> Result<String, CheckpointError> {
+    serde_json::to_string(checkpoint).map_err(|error| CheckpointError::Write {
+        path: String::new(),
+        source: std::io::Error::other(error),
+    })
+}
+
 pub fn append(path: &Path, checkpoint: &Checkpoint) -> Result<(), CheckpointError> {
     let failed = |source| CheckpointError::Write {
         path: path.display().to_string(),
@@ -147,8 +155,7 @@ pub fn append(path: &Path, checkpoint: &Checkpoint) -> Result<(), CheckpointErro
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(failed)?;
     }
-    let mut line =
-        serde_json::to_string(checkpoint).map_err(|error| failed(std::io::Error::other(error)))?;
+    let mut line = to_line(checkpoint)?;
     line.push('\n');
     let mut file = std::fs::OpenOptions::new()
         .create(true)

@@ -25,9 +25,10 @@ pub struct Figures {
     pub pool_max: i64,
 }
 
+/// Never negative: what finished while the scrape read (after its `now`) is zero seconds old, not from the future.
 fn seconds_since(then: DateTime<Utc>, now: DateTime<Utc>) -> f64 {
     // Microseconds, so that the division is exact enough and nothing overflows.
-    (now - then).num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6
+    ((now - then).num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6).max(0.0)
 }
 
 impl Figures {
@@ -59,7 +60,7 @@ impl Figures {
             outbox_dead: counts.outbox_dead,
             outbox_oldest_queued_age_secs: counts
                 .outbox_oldest_queued_at
-                .map_or(0.0, |oldest| seconds_since(oldest, now).max(0.0)),
+                .map_or(0.0, |oldest| seconds_since(oldest, now)),
             webhooks_queued: counts.webhooks_queued,
             webhooks_dead: counts.webhooks_dead,
             overdue_destructions: counts.overdue_destructions,

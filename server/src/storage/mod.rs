@@ -13,6 +13,7 @@ mod customers;
 mod dashboard;
 pub mod events;
 pub(crate) mod held;
+mod jobs;
 pub mod mail;
 pub mod my_data;
 pub mod operations;
@@ -295,6 +296,13 @@ fn checkpoint_wal_in_background(pool: SqlitePool) {
 
 /// Who a worker is in the lease columns of the outbox and of the webhook deliveries: host, process and a random
 /// part, so that two workers never take each other's leases for their own.
+/// This process among the instances sharing a database, the same for every call: jobs one instance at a time may
+/// run belong to a process, whichever of its parts (or, in tests, of its servers) takes them.
+pub(crate) fn instance_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(lease_owner)
+}
+
 pub(crate) fn lease_owner() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "portal".into());
     format!(

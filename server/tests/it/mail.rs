@@ -72,39 +72,7 @@ impl MailDb {
 
     /// Customer number `n` (C-3xxxxx), French when `n` is odd, with a mailbox and, when `n` is even, a backup space.
     pub async fn customer(&self, n: u32) -> CustomerId {
-        let email = customer_email(n);
-        let mut services = vec![NewService {
-            kind: ServiceKind::Mailbox,
-            name: email.clone(),
-        }];
-        if n.is_multiple_of(2) {
-            services.push(NewService {
-                kind: ServiceKind::BackupSpace,
-                name: format!("backup-{n}"),
-            });
-        }
-        let customer = NewCustomer {
-            number: CustomerNumber::parse(&format!("C-{:06}", 300_000 + n)).unwrap(),
-            first_name: format!("First{n}"),
-            last_name: format!("Last{n}"),
-            email: EmailAddress::parse(&email).unwrap(),
-            phone: None,
-            mobile: None,
-            language: if n % 2 == 1 {
-                Language::Fr
-            } else {
-                Language::En
-            },
-            company: None,
-            street: "Rue 1".into(),
-            postcode: "1000".into(),
-            city: "Lausanne".into(),
-            country: "CH".into(),
-        };
-        self.store
-            .ensure_customer(&customer, &services, chrono::Utc::now())
-            .await
-            .unwrap()
+        add_customer(&self.store, n).await
     }
 
     /// Queues a single transactional message to `to`.
@@ -147,6 +115,43 @@ impl MailDb {
             None => panic!("outbox not settled: {:?}", self.outbox().await),
         }
     }
+}
+
+/// Customer `n` (C-3nnnnn, customer<n>@example.ch, a mailbox, and a backup space for even `n`).
+pub async fn add_customer(store: &SqlStore, n: u32) -> CustomerId {
+    let email = customer_email(n);
+    let mut services = vec![NewService {
+        kind: ServiceKind::Mailbox,
+        name: email.clone(),
+    }];
+    if n.is_multiple_of(2) {
+        services.push(NewService {
+            kind: ServiceKind::BackupSpace,
+            name: format!("backup-{n}"),
+        });
+    }
+    let customer = NewCustomer {
+        number: CustomerNumber::parse(&format!("C-{:06}", 300_000 + n)).unwrap(),
+        first_name: format!("First{n}"),
+        last_name: format!("Last{n}"),
+        email: EmailAddress::parse(&email).unwrap(),
+        phone: None,
+        mobile: None,
+        language: if n % 2 == 1 {
+            Language::Fr
+        } else {
+            Language::En
+        },
+        company: None,
+        street: "Rue 1".into(),
+        postcode: "1000".into(),
+        city: "Lausanne".into(),
+        country: "CH".into(),
+    };
+    store
+        .ensure_customer(&customer, &services, chrono::Utc::now())
+        .await
+        .unwrap()
 }
 
 pub fn customer_email(n: u32) -> String {

@@ -26,6 +26,7 @@ mod consent_portal;
 mod contact_lookup;
 mod events;
 mod http;
+mod instances;
 mod language;
 mod mail;
 mod metrics;

@@ -16,14 +16,6 @@ use app::domain::{EmailAddress, Language};
 use app::ports::{MailKind, OutgoingMail, Storage};
 use server::tokens::Scope;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The value of the sample named exactly `sample` (name and labels as exposed), if there is one.
 fn sample(text: &str, sample: &str) -> Option<f64> {
     text.lines().find_map(|line| {

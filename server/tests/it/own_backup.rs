@@ -16,13 +16,8 @@ use app::domain::AuditEvent;
 use app::ports::{Actor, AuditBasis, AuditEntry, ConsentStore, EventSource, StaffId};
 
 fn server(data_dir: &Path, database_url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-    command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PORTAL_DATA_DIR", data_dir)
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn");
+    let mut command = crate::support::api::server_command_at(data_dir, database_url);
+    command.env("RUST_LOG", "warn");
     command
 }
 

@@ -304,12 +304,26 @@ pub fn error_code(status: StatusCode, body: &Value) -> String {
 
 /// The built binary, configured through the environment as an operator runs it.
 pub fn server_command(db: &super::TestDb) -> std::process::Command {
+    server_command_at(db.data_dir.path(), &db.url)
+}
+
+/// As [`server_command`], with a data directory and a database of the caller's.
+pub fn server_command_at(data_dir: &std::path::Path, database_url: &str) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PORTAL_DATA_DIR", db.data_dir.path())
-        .env("DATABASE_URL", &db.url)
+        .env("PORTAL_DATA_DIR", data_dir)
+        .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "info");
     command
+}
+
+/// A port nobody listens on now, for a server the test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

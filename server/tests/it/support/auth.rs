@@ -129,14 +129,22 @@ impl Reply {
 #[derive(Debug)]
 pub struct Browser {
     base: String,
+    /// The portal's public origin, which its pages' requests carry.
+    origin: String,
     client: reqwest::Client,
     cookie: Mutex<Option<String>>,
 }
 
 impl Browser {
     pub fn new(app: &TestApp) -> Self {
+        Self::at(&app.base)
+    }
+
+    /// A browser for the portal at `base`, which is also its public origin.
+    pub fn at(base: &str) -> Self {
         Self {
-            base: app.base.clone(),
+            base: base.to_owned(),
+            origin: base.to_owned(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -157,8 +165,15 @@ impl Browser {
 
     /// A second browser presenting the same cookie, as a thief would.
     pub fn copy(&self) -> Self {
+        self.through(&self.base)
+    }
+
+    /// The same browser reaching the same portal through another of its instances, at `base`, as a load balancer
+    /// would send it.
+    pub fn through(&self, base: &str) -> Self {
         Self {
-            base: self.base.clone(),
+            base: base.to_owned(),
+            origin: self.origin.clone(),
             client: self.client.clone(),
             cookie: Mutex::new(self.cookie()),
         }
@@ -169,7 +184,7 @@ impl Browser {
         let request = self
             .client
             .post(format!("{}/sf/{name}", self.base))
-            .header("origin", &self.base)
+            .header("origin", &self.origin)
             .form(form);
         self.send(request).await
     }
