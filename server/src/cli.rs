@@ -46,7 +46,7 @@ pub enum Command {
         /// The calling service, as the audit log will name it: lower-case letters, digits, '-', '_' or '.'.
         #[arg(long)]
         name: String,
-        /// Comma-separated: access-checks, access-events, consent-requests, mailbox-stats, backups.
+        /// Comma-separated: access-checks, access-events, consent-requests, mailbox-stats, backups, events, metrics.
         #[arg(long, required = true, value_delimiter = ',', value_parser = Scope::parse)]
         scopes: Vec<Scope>,
     },

@@ -101,10 +101,15 @@ pub async fn back_up(settings: &Settings, to: &Path) -> Result<OwnBackup, OwnBac
     let key = audit::keys::load(&settings.audit, &settings.data_dir)
         .map_err(AuditError::from)?
         .verifying_key();
-    let checkpoints = checkpoint::read_all(&checkpoints_copy).map_err(AuditError::from)?;
+    let copied = checkpoint::read_all(&checkpoints_copy).map_err(AuditError::from)?;
+    let signed_through = copied.last().map_or(0, checkpoint::Checkpoint::covers);
     let copy_url = SecretString::from(format!("sqlite://{}", to.display()));
     let copy = SqlStore::connect(&copy_url, 1).await?;
-    let verified = verify::verify_from(&copy, &checkpoints, &key, verify::Position::start()).await;
+    let verified = async {
+        let checkpoints = audit::with_shared_checkpoints(&copy, copied).await?;
+        verify::verify_from(&copy, &checkpoints, &key, verify::Position::start()).await
+    }
+    .await;
     copy.close().await;
     let (outcome, reached) = verified.map_err(AuditError::from)?;
     if let Err(broken) = outcome {
@@ -117,7 +122,7 @@ pub async fn back_up(settings: &Settings, to: &Path) -> Result<OwnBackup, OwnBac
         database: to.to_owned(),
         checkpoints: checkpoints_copy,
         audit_entries: reached.checked,
-        signed_through: checkpoints.last().map_or(0, checkpoint::Checkpoint::covers),
+        signed_through,
     })
 }
 

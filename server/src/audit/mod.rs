@@ -153,7 +153,8 @@ impl Auditor {
             owner: crate::storage::instance_name().to_owned(),
             state: Mutex::new(State {
                 last_signed,
-                copied_through: 0,
+                // What the file holds need not be read from the database's log again.
+                copied_through: last_signed.unwrap_or(0),
                 verified: None,
             }),
         })
