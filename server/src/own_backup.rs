@@ -106,7 +106,7 @@ pub async fn back_up(settings: &Settings, to: &Path) -> Result<OwnBackup, OwnBac
     let copy_url = SecretString::from(format!("sqlite://{}", to.display()));
     let copy = SqlStore::connect(&copy_url, 1).await?;
     let verified = async {
-        let checkpoints = audit::with_shared_checkpoints(&copy, copied).await?;
+        let checkpoints = audit::with_shared_checkpoints(&copy, copied, 0).await?;
         verify::verify_from(&copy, &checkpoints, &key, verify::Position::start()).await
     }
     .await;

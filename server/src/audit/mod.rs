@@ -68,6 +68,7 @@ pub async fn verify_stored(
     let checkpoints = with_shared_checkpoints(
         store,
         checkpoint::read_all(&settings.checkpoint_path(data_dir))?,
+        0,
     )
     .await?;
     let (outcome, reached) =
@@ -77,16 +78,22 @@ pub async fn verify_stored(
     Ok(status)
 }
 
-/// The file's checkpoints and those of the database's checkpoint log that the file lacks. A line there that is not
-/// a checkpoint at all is kept as one that nobody signed, so that verification reports it.
+/// The file's checkpoints and those of the database's checkpoint log of more than `from_size` entries that the file
+/// lacks (a walk that resumes needs none it has passed). A line there that is not a checkpoint at all is kept as one
+/// that nobody signed, so that verification reports it.
 pub async fn with_shared_checkpoints(
     store: &SqlStore,
     mut checkpoints: Vec<Checkpoint>,
+    from_size: i64,
 ) -> Result<Vec<Checkpoint>, StorageError> {
-    for (_, line) in store.checkpoints_after(0).await? {
-        let shared = serde_json::from_str(&line).unwrap_or(Checkpoint::Tree { note: line });
-        if !checkpoints.contains(&shared) {
-            checkpoints.push(shared);
+    let in_file: std::collections::HashSet<String> = checkpoints
+        .iter()
+        .filter_map(|known| checkpoint::to_line(known).ok())
+        .collect();
+    for (_, line) in store.checkpoints_after(from_size).await? {
+        if !in_file.contains(&line) {
+            checkpoints
+                .push(serde_json::from_str(&line).unwrap_or(Checkpoint::Tree { note: line }));
         }
     }
     Ok(checkpoints)
@@ -236,9 +243,12 @@ impl Auditor {
             Some(position) if !full => position.clone(),
             _ => Position::start(),
         };
-        let checkpoints =
-            with_shared_checkpoints(&self.store, checkpoint::read_all(&self.checkpoint_path)?)
-                .await?;
+        let checkpoints = with_shared_checkpoints(
+            &self.store,
+            checkpoint::read_all(&self.checkpoint_path)?,
+            from.last_id,
+        )
+        .await?;
         let (outcome, reached) =
             verify::verify_from(&self.store, &checkpoints, &self.key.verifying_key(), from).await?;
         let status = status_of(outcome.as_ref().err(), &reached, self.clock.now());
