@@ -36,7 +36,7 @@ fn method_label(method: &Method) -> &'static str {
 pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let labels = RouteLabels {
-        method: method_label(request.method()).to_owned(),
+        method: method_label(request.method()),
         // No template: a static file of the site, or nothing at all.
         route: request
             .extensions()

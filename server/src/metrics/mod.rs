@@ -21,7 +21,7 @@ pub use figures::Figures;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    pub method: String,
+    pub method: &'static str,
     /// The route's template (`/api/v1/backups/{id}/destroyed`), never the path: paths carry identifiers.
     pub route: String,
     pub status: u16,
@@ -29,7 +29,7 @@ pub struct RequestLabels {
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
-    pub method: String,
+    pub method: &'static str,
     pub route: String,
 }
 

@@ -129,11 +129,7 @@ async fn sigterm_stops_a_serving_portal_with_success(backend: Backend) {
     let Some(db) = TestDb::create(backend).await else {
         return;
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::api::free_port();
     let mut child = server(&db)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .stderr(Stdio::piped())

@@ -16,8 +16,7 @@ use tokio::task::JoinHandle;
 
 use app::domain::{CustomerNumber, EmailAddress, Language};
 use app::ports::{
-    AccountStore, CustomerId, MailKind, NewCustomer, NewService, OutgoingMail, ServiceKind,
-    Storage, SystemClock,
+    CustomerId, MailKind, NewCustomer, NewService, OutgoingMail, ServiceKind, Storage, SystemClock,
 };
 use server::mail::{MailSettings, MailWorker, SmtpTls};
 use server::storage::SqlStore;
@@ -77,18 +76,7 @@ impl MailDb {
 
     /// Queues a single transactional message to `to`.
     pub async fn queue(&self, to: &str, subject: &str, body: &str) {
-        let mail = OutgoingMail {
-            kind: MailKind::AccountSecurity,
-            to: EmailAddress::parse(to).unwrap(),
-            customer: None,
-            language: Language::En,
-            subject: subject.into(),
-            body_text: body.into(),
-        };
-        self.store
-            .queue_mail(&mail, chrono::Utc::now())
-            .await
-            .unwrap();
+        queue_single(&self.store, to, subject, body).await;
     }
 
     /// (id, recipient, status, attempts, last error) of every outbox row, in id order.
@@ -115,6 +103,19 @@ impl MailDb {
             None => panic!("outbox not settled: {:?}", self.outbox().await),
         }
     }
+}
+
+/// Queues a single transactional message to `to`, as a security notice does.
+pub async fn queue_single(store: &dyn Storage, to: &str, subject: &str, body: &str) {
+    let mail = OutgoingMail {
+        kind: MailKind::AccountSecurity,
+        to: EmailAddress::parse(to).unwrap(),
+        customer: None,
+        language: Language::En,
+        subject: subject.into(),
+        body_text: body.into(),
+    };
+    store.queue_mail(&mail, chrono::Utc::now()).await.unwrap();
 }
 
 /// Customer `n` (C-3nnnnn, customer<n>@example.ch, a mailbox, and a backup space for even `n`).

@@ -7,13 +7,11 @@ use reqwest::{header, StatusCode};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::mail::eventually;
 use crate::mail::sink::Sink;
+use crate::mail::{eventually, queue_single};
 use crate::support::api::*;
 use crate::support::auth::{count, sign_in_customer, CUSTOMER as DEMO_CUSTOMER};
 use crate::support::Backend;
-use app::domain::{EmailAddress, Language};
-use app::ports::{MailKind, OutgoingMail, Storage};
 use server::tokens::Scope;
 
 /// The value of the sample named exactly `sample` (name and labels as exposed), if there is one.
@@ -40,18 +38,6 @@ async fn scrape(f: &ApiApp, token: &str) -> String {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.text().await.unwrap()
-}
-
-async fn queue(store: &dyn Storage, to: &str, subject: &str) {
-    let mail = OutgoingMail {
-        kind: MailKind::AccountSecurity,
-        to: EmailAddress::parse(to).unwrap(),
-        customer: None,
-        language: Language::En,
-        subject: subject.into(),
-        body_text: "body".into(),
-    };
-    store.queue_mail(&mail, Utc::now()).await.unwrap();
 }
 
 async fn metrics_are_refused_without_their_token_and_count_what_happened(backend: Backend) {
@@ -133,11 +119,12 @@ async fn metrics_are_refused_without_their_token_and_count_what_happened(backend
     let _browser = sign_in_customer(&f.app, DEMO_CUSTOMER).await;
 
     // Mails: the first attempt is answered 451 and retried; a header injection is given up on.
-    queue(store, "patient@example.ch", "Later").await;
-    queue(
+    queue_single(store, "patient@example.ch", "Later", "body").await;
+    queue_single(
         store,
         "victim@example.ch",
         "Hello\r\nBcc: everyone@example.ch",
+        "body",
     )
     .await;
     eventually(Duration::from_secs(10), || async {

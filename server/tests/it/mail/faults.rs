@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-use super::sink::{free_port, recipient, Sink};
+use super::sink::{recipient, Sink};
 use super::{customer_email, eventually, smtp_settings, MailDb};
+use crate::support::api::free_port;
 use crate::support::Backend;
 use app::ports::SystemClock;
 

@@ -92,9 +92,3 @@ pub fn recipient(message: &str) -> &str {
         .and_then(|line| line.strip_prefix("X-Sink-Rcpt: "))
         .expect("the sink's recipient line")
 }
-
-/// A free loopback port nobody listens on (yet).
-pub fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address").port()
-}
