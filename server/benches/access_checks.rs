@@ -62,6 +62,7 @@ async fn seed_grants(store: &dyn Storage) {
                 customer: customer.id,
                 subject: CaseSubject::parse("Webmail lent depuis lundi").unwrap(),
                 opened_by: support.id,
+                reference: None,
             },
             &AuditEntry {
                 actor: Actor::Staff {

@@ -46,7 +46,7 @@ pub enum Command {
         /// The calling service, as the audit log will name it: lower-case letters, digits, '-', '_' or '.'.
         #[arg(long)]
         name: String,
-        /// Comma-separated: access-checks, access-events, consent-requests, mailbox-stats, backups, events, metrics.
+        /// Comma-separated: access-checks, access-events, consent-requests, mailbox-stats, backups, directory, support-cases, events, metrics.
         #[arg(long, required = true, value_delimiter = ',', value_parser = Scope::parse)]
         scopes: Vec<Scope>,
     },
@@ -93,6 +93,14 @@ pub enum Command {
         /// The contract number, e.g. K-100001-1.
         #[arg(long)]
         number: String,
+    },
+    /// Load the operator's customers, their contracts and services from a file: JSON Lines (the API's records, one
+    /// per line) or CSV (`.csv`, one customer and contract per row; see README.md). Existing customers are updated
+    /// by customer number, only where something changed; bad records are reported by line and nothing of them is
+    /// written. Exits with status 1 when a record was refused.
+    ImportCustomers {
+        /// The file to read.
+        file: std::path::PathBuf,
     },
     /// Records that a contract and its services now belong to another customer (entity).
     TransferContract {

@@ -167,6 +167,17 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             store.close().await;
             writeln!(std::io::stdout(), "{}", terminated?)?;
         }
+        Command::ImportCustomers { file } => {
+            let store = server::open_store(&settings).await?;
+            let imported =
+                server::import_customers::import_customers(&store, &file, SystemClock.now()).await;
+            store.close().await;
+            let report = imported?;
+            writeln!(std::io::stdout(), "{report}")?;
+            if report.summary.refused > 0 {
+                std::process::exit(1);
+            }
+        }
         Command::TransferContract { number, to } => {
             let store = server::open_store(&settings).await?;
             let transferred =

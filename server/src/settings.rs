@@ -1,7 +1,7 @@
 //! One typed settings struct, read once at start-up from an optional TOML file and the environment, then passed
 //! explicitly. Secrets are wrapped so that `Debug` and logs never show them.
 
-use app::domain::consent::AnswerWindow;
+use app::domain::consent::{AnswerWindow, IdleAfter};
 use figment::{
     providers::{Env, Format, Serialized, Toml},
     Figment,
@@ -47,6 +47,9 @@ pub struct Settings {
     pub session_absolute_hours: u64,
     /// How long a customer has to answer a consent request before it expires (charter default: 24 hours).
     pub consent_answer_minutes: u64,
+    /// After how many days without activity an open support case is flagged to support (`PORTAL_IDLE_CASE_DAYS`,
+    /// 1 to 365). A case is never resolved by itself.
+    pub idle_case_days: i64,
     /// SMTP relay, sender and the outbox worker's pace (`PORTAL_SMTP_HOST`, `PORTAL_MAIL_FROM`, …).
     #[serde(flatten)]
     pub mail: crate::mail::MailSettings,
@@ -78,6 +81,7 @@ struct Defaults {
     session_idle_minutes: u64,
     session_absolute_hours: u64,
     consent_answer_minutes: u64,
+    idle_case_days: i64,
 }
 
 impl Default for Defaults {
@@ -95,6 +99,7 @@ impl Default for Defaults {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             consent_answer_minutes: 24 * 60,
+            idle_case_days: IdleAfter::DEFAULT_DAYS,
         }
     }
 }
@@ -145,6 +150,7 @@ impl Settings {
     fn validated(mut self) -> Result<Self, SettingsError> {
         self.trusted_proxy_ranges()?;
         self.consent_answer_window()?;
+        self.idle_case_after()?;
         if let Err(reason) = self.backups.grace() {
             return Err(SettingsError::Invalid {
                 setting: "backup_destruction_grace_minutes",
@@ -236,6 +242,13 @@ impl Settings {
             })
     }
 
+    pub fn idle_case_after(&self) -> Result<IdleAfter, SettingsError> {
+        IdleAfter::days(self.idle_case_days).map_err(|invalid| SettingsError::Invalid {
+            setting: "idle_case_days",
+            reason: invalid.reason.into(),
+        })
+    }
+
     pub fn session_idle(&self) -> Duration {
         Duration::from_secs(self.session_idle_minutes * 60)
     }
@@ -263,6 +276,7 @@ impl Settings {
             session_idle_minutes: defaults.session_idle_minutes,
             session_absolute_hours: defaults.session_absolute_hours,
             consent_answer_minutes: defaults.consent_answer_minutes,
+            idle_case_days: defaults.idle_case_days,
             mail: crate::mail::MailSettings::default(),
             audit: crate::audit::AuditSettings::default(),
             backups: crate::backups::BackupSettings::default(),

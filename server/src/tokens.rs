@@ -21,6 +21,10 @@ pub enum Scope {
     ConsentRequests,
     MailboxStats,
     Backups,
+    /// The customer directory sync from the operator's billing or CRM system.
+    Directory,
+    /// Support cases from the ticketing system: open, update, resolve, and read the consent requests.
+    SupportCases,
     /// Consent events: the pull feed and the service's own webhook endpoints.
     Events,
     /// `GET /metrics` on the public address, for a scraper that cannot reach the metrics address.
@@ -28,12 +32,14 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::AccessChecks,
         Self::AccessEvents,
         Self::ConsentRequests,
         Self::MailboxStats,
         Self::Backups,
+        Self::Directory,
+        Self::SupportCases,
         Self::Events,
         Self::Metrics,
     ];
@@ -45,6 +51,8 @@ impl Scope {
             Self::ConsentRequests => "consent-requests",
             Self::MailboxStats => "mailbox-stats",
             Self::Backups => "backups",
+            Self::Directory => "directory",
+            Self::SupportCases => "support-cases",
             Self::Events => "events",
             Self::Metrics => "metrics",
         }
@@ -66,7 +74,7 @@ impl fmt::Display for Scope {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    #[error("unknown scope {0:?}: the scopes are access-checks, access-events, consent-requests, mailbox-stats, backups and events")]
+    #[error("unknown scope {0:?}: the scopes are access-checks, access-events, consent-requests, mailbox-stats, backups, directory, support-cases, events and metrics")]
     UnknownScope(String),
     #[error("name at least one scope")]
     NoScope,

@@ -22,6 +22,7 @@ mod server_side {
         Actor, AuditBasis, AuditEntry, Customer, CustomerId, EventSource, GrantRecord, MailKind,
         OutgoingMail, RequestRecord, SettleError, StaffId, Storage, StorageError, SupportCase,
     };
+    use crate::usecases::cases::{CaseError, CaseHandler};
 
     /// Support or a system administrator: the roles that ask for consent and record it. A privacy officer oversees
     /// and is refused, and the refusal is on record like any other.
@@ -204,6 +205,23 @@ mod server_side {
         Actor::Staff {
             id: staff.staff(),
             roles: staff.roles().to_vec(),
+        }
+    }
+
+    pub fn case_handler(staff: &AsStaff) -> CaseHandler<'_> {
+        CaseHandler {
+            id: staff.staff(),
+            roles: staff.roles(),
+        }
+    }
+
+    /// A case use case's refusal as the support screens show it.
+    pub fn case_refusal<T>(error: CaseError) -> Result<T, AppError> {
+        match error {
+            CaseError::NotSupport => fail(AppError::Forbidden),
+            CaseError::NotFound | CaseError::ReferenceTaken => fail(AppError::NotFound),
+            CaseError::Resolved => refuse("case", "This support case is already resolved."),
+            CaseError::Storage(error) => Err(internal(error)),
         }
     }
 

@@ -154,6 +154,10 @@ pub struct CaseView {
     pub subject: String,
     pub opened_by: StaffLabel,
     pub opened_at: DateTime<Utc>,
+    /// The ticketing system's reference, when the case comes from there.
+    pub reference: Option<String>,
+    /// Whole days since the case was last touched, when that makes it idle (support is shown it).
+    pub idle_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

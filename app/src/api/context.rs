@@ -18,6 +18,8 @@ pub struct AppContext {
     pub hasher: PasswordHasher,
     pub auth: AuthConfig,
     pub consent_answer_window: crate::domain::consent::AnswerWindow,
+    /// When an open support case untouched that long is flagged to support.
+    pub idle_case_after: crate::domain::consent::IdleAfter,
     /// Verifies the audit log on a privacy officer's request.
     pub audit_verifier: Arc<dyn crate::ports::AuditVerifier>,
     /// Proves a customer's entries to be in the signed log, and names the key that signs it.

@@ -68,6 +68,11 @@ pub async fn get_customer_consents(
             subject: case.subject.to_string(),
             opened_by: labels.staff(case.opened_by).await.map_err(internal)?,
             opened_at: case.opened_at,
+            reference: case.reference.as_ref().map(ToString::to_string),
+            idle_days: case
+                .activity()
+                .is_idle(context.idle_case_after, now)
+                .then(|| (now - case.touched_at).num_days()),
         }),
         None => None,
     };

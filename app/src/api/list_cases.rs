@@ -12,6 +12,7 @@ pub async fn list_cases() -> Result<Vec<CaseView>, AppError> {
     let context = app_context()?;
     require_operational(&context).await?;
     let cases = context.store.open_cases().await.map_err(internal)?;
+    let now = context.clock.now();
     let mut labels = Labels::new(context.store.as_ref());
     let mut views = Vec::with_capacity(cases.len());
     for case in cases {
@@ -21,6 +22,11 @@ pub async fn list_cases() -> Result<Vec<CaseView>, AppError> {
             opened_by: labels.staff(case.opened_by).await.map_err(internal)?,
             subject: case.subject.to_string(),
             opened_at: case.opened_at,
+            reference: case.reference.as_ref().map(ToString::to_string),
+            idle_days: case
+                .activity()
+                .is_idle(context.idle_case_after, now)
+                .then(|| (now - case.touched_at).num_days()),
         });
     }
     Ok(views)

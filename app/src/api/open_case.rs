@@ -9,38 +9,30 @@ pub async fn open_case(customer_number: String, subject: String) -> Result<(), A
     use super::context::*;
     use crate::auth::guard::AsSupport;
     use crate::domain::consent::CaseSubject;
-    use crate::domain::AuditEvent;
-    use crate::ports::NewSupportCase;
+    use crate::ports::EventSource;
+    use crate::usecases::cases::{self, CaseOpening};
 
     let context = app_context()?;
     let support = require_role::<AsSupport>(&context).await?;
-    let staff = support.staff();
     let customer = customer_by_number(&context, &customer_number).await?;
-    let subject = parsed("subject", CaseSubject::parse(&subject))?;
-    let now = context.clock.now();
-    let audit = audit_entry(
-        now,
-        AuditEvent::CaseOpened,
-        staff_actor(staff),
-        customer.id,
-        None,
-        subject.to_string(),
-    );
-    let case = context
-        .store
-        .open_case(
-            &NewSupportCase {
-                customer: customer.id,
-                subject,
-                opened_by: staff.staff(),
-            },
-            &audit,
-        )
-        .await
-        .map_err(internal)?;
+    let opening = CaseOpening {
+        customer: customer.id,
+        subject: parsed("subject", CaseSubject::parse(&subject))?,
+        reference: None,
+    };
+    let opened = cases::open_case(
+        context.store.as_ref(),
+        case_handler(support.staff()),
+        opening,
+        EventSource::Portal,
+        context.clock.now(),
+    )
+    .await
+    .or_else(case_refusal)?;
     go_to(&format!(
         "/staff/cases?done=opened&case={}&customer={}",
-        case.id, customer.details.number
+        opened.case().id,
+        customer.details.number
     ));
     Ok(())
 }

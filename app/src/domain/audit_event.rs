@@ -8,6 +8,8 @@ use super::SecurityEventKind;
 pub enum AuditEvent {
     CaseOpened,
     CaseResolved,
+    /// A support case's subject was changed (from the ticketing system).
+    CaseUpdated,
     RequestOpened,
     RequestApproved,
     RequestDenied,
@@ -46,6 +48,11 @@ pub enum AuditEvent {
     PersonalDataCorrected,
     /// A customer asked to change their email; a confirmation link went to the new address.
     EmailChangeRequested,
+    /// The operator's directory (billing, CRM) added a customer, with their contracts and services.
+    DirectoryRecordCreated,
+    /// The operator's directory changed a customer's personal fields (named, never their values) or added contracts
+    /// or services.
+    DirectoryRecordUpdated,
     /// A customer filed a request about their data (access, correction, erasure, question).
     DataRequestFiled,
     /// A privacy officer answered a customer's request about their data.
@@ -72,9 +79,10 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 40] = [
         Self::CaseOpened,
         Self::CaseResolved,
+        Self::CaseUpdated,
         Self::RequestOpened,
         Self::RequestApproved,
         Self::RequestDenied,
@@ -99,6 +107,8 @@ impl AuditEvent {
         Self::CharterAcknowledged,
         Self::PersonalDataCorrected,
         Self::EmailChangeRequested,
+        Self::DirectoryRecordCreated,
+        Self::DirectoryRecordUpdated,
         Self::DataRequestFiled,
         Self::DataRequestAnswered,
         Self::TermsChangeNoticeQueued,
@@ -116,6 +126,7 @@ impl AuditEvent {
         match self {
             Self::CaseOpened => 2000,
             Self::CaseResolved => 2001,
+            Self::CaseUpdated => 2002,
             Self::RequestOpened => 2100,
             Self::RequestApproved => 2101,
             Self::RequestDenied => 2102,
@@ -140,6 +151,8 @@ impl AuditEvent {
             Self::CharterAcknowledged => 6001,
             Self::PersonalDataCorrected => 6100,
             Self::EmailChangeRequested => 6101,
+            Self::DirectoryRecordCreated => 6120,
+            Self::DirectoryRecordUpdated => 6121,
             Self::DataRequestFiled => 6110,
             Self::DataRequestAnswered => 6111,
             Self::TermsChangeNoticeQueued => 6002,

@@ -164,7 +164,8 @@ pub struct PostalAddress {
     pub country: String,
 }
 
-fn one_line(field: &'static str, raw: &str, max: usize) -> Result<String, InvalidInput> {
+/// One line of text: trimmed, required, at most `max` characters, no control characters.
+pub fn one_line(field: &'static str, raw: &str, max: usize) -> Result<String, InvalidInput> {
     let value = raw.trim();
     if value.is_empty() {
         return Err(InvalidInput::new(field, "is required"));

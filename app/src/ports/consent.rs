@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CustomerId, OutgoingMail, StaffId, StorageError};
 use crate::domain::consent::{
-    Action, CaseSubject, ConsentEvent, ConsentRequest, ConsentRequestId, DenyRule, Grant, GrantId,
-    GrantTerms, GrantView, ResourceId, SupportCaseId,
+    Action, CaseActivity, CaseReference, CaseSubject, ConsentEvent, ConsentRequest,
+    ConsentRequestId, DenyRule, Grant, GrantId, GrantTerms, GrantView, ResourceId, SupportCaseId,
 };
 use crate::domain::{AuditEvent, DisclosureId, Role};
 
@@ -17,6 +17,8 @@ pub struct NewSupportCase {
     pub customer: CustomerId,
     pub subject: CaseSubject,
     pub opened_by: StaffId,
+    /// The ticketing system's reference, when the case comes from there.
+    pub reference: Option<CaseReference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,18 @@ pub struct SupportCase {
     pub opened_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolved_by: Option<StaffId>,
+    pub reference: Option<CaseReference>,
+    /// Opened, updated, or consent asked for it: whichever came last.
+    pub touched_at: DateTime<Utc>,
+}
+
+impl SupportCase {
+    pub const fn activity(&self) -> CaseActivity {
+        CaseActivity {
+            touched_at: self.touched_at,
+            resolved_at: self.resolved_at,
+        }
+    }
 }
 
 /// A stored request with who it concerns and who asked.
@@ -194,11 +208,26 @@ pub trait ConsentStore: Send + Sync {
     /// The customer a web space, backup space or mailbox belongs to; snapshots are not services and find nobody.
     async fn owner_of(&self, resource: &ResourceId) -> Result<Option<CustomerId>, StorageError>;
 
+    /// Fails with `Conflict`, writing nothing, when another case has the same reference.
     async fn open_case(
         &self,
         case: &NewSupportCase,
         audit: &AuditEntry,
     ) -> Result<SupportCase, StorageError>;
+
+    async fn case_by_reference(
+        &self,
+        reference: &CaseReference,
+    ) -> Result<Option<SupportCase>, StorageError>;
+
+    /// Marks an open case as touched at `at`, with its new subject if one is given (and then `audit`, which says
+    /// so). `None` when there is no such case; a resolved case is returned unchanged and nothing is written.
+    async fn update_case(
+        &self,
+        id: SupportCaseId,
+        subject: Option<(&CaseSubject, &AuditEntry)>,
+        at: DateTime<Utc>,
+    ) -> Result<Option<SupportCase>, StorageError>;
 
     /// Resolves an open case, which ends every grant bound to it. `None` when there is no such case; a case
     /// already resolved is returned unchanged and nothing is written.

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod consent;
 pub mod contracts;
 pub mod dashboard;
+pub mod directory;
 pub mod events;
 pub mod mail;
 pub mod my_data;
@@ -38,6 +39,9 @@ pub use contracts::{
     TransferOutcome,
 };
 pub use dashboard::{DashboardStore, GlanceRecords};
+pub use directory::{
+    ContractRecord, DirectoryRecord, DirectoryStore, SyncAudit, SyncOutcome, SyncRefusal,
+};
 pub use events::{DeliveryAttempt, DeliveryCounts, EventDeliveryLog};
 pub use mail::{
     Affected, IncidentRecord, LedgerEntry, LocalizedMail, MailKind, MailPreferences, MailStatus,

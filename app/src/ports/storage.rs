@@ -137,6 +137,7 @@ pub trait Storage:
     + super::MyDataStore
     + super::DashboardStore
     + super::EventDeliveryLog
+    + super::DirectoryStore
     + Send
     + Sync
     + Debug

@@ -411,6 +411,13 @@ fn what(locale: Locale, entry: &LogEntryView) -> String {
         .unwrap_or_default();
     match entry.event {
         AuditEvent::CaseOpened => td_string!(locale, log.access_log.what.case_opened).to_owned(),
+        AuditEvent::CaseUpdated => td_string!(locale, log.access_log.what.case_updated).to_owned(),
+        AuditEvent::DirectoryRecordCreated => {
+            td_string!(locale, log.access_log.what.directory_created).to_owned()
+        }
+        AuditEvent::DirectoryRecordUpdated => {
+            td_string!(locale, log.access_log.what.directory_updated).to_owned()
+        }
         AuditEvent::CaseResolved => {
             td_string!(locale, log.access_log.what.case_resolved).to_owned()
         }

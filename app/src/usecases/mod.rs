@@ -2,9 +2,11 @@
 //! the same steps in the same order and cannot drift apart.
 
 pub mod access_check;
+pub mod cases;
 pub mod charter;
 pub mod consent_notices;
 pub mod consent_timers;
+pub mod directory;
 pub mod expire_requests;
 pub mod grant_endings;
 pub mod notices;

@@ -83,6 +83,7 @@ impl AppState {
             },
             // Checked when the settings were loaded; a hand-built Settings falls back to the charter's 24 hours.
             consent_answer_window: settings.consent_answer_window().unwrap_or_default(),
+            idle_case_after: settings.idle_case_after().unwrap_or_default(),
             audit_verifier,
             log_prover: log.clone(),
         };

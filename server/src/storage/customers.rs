@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 
-use super::rows::{select_customers, CustomerRow, ServiceRow};
+use super::rows::{bind_customer, select_customers, CustomerRow, ServiceRow};
 use super::{in_write_tx, map_error, on_pool, SqlStore};
-use app::domain::{CustomerNumber, EmailAddress, PhoneNumber};
+use app::domain::{CustomerNumber, EmailAddress};
 use app::ports::{Customer, CustomerId, NewCustomer, NewService, Service, StorageError};
 
 impl SqlStore {
@@ -13,24 +13,15 @@ impl SqlStore {
         now: DateTime<Utc>,
     ) -> Result<CustomerId, StorageError> {
         Ok(in_write_tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO customers (customer_number, first_name, last_name, email, phone, mobile, language, \
-                 company, street, postcode, city, country, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
-                 ON CONFLICT (customer_number) DO NOTHING",
+            bind_customer!(
+                sqlx::query(
+                    "INSERT INTO customers (customer_number, first_name, last_name, email, phone, mobile, language, \
+                     company, street, postcode, city, country, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+                     ON CONFLICT (customer_number) DO NOTHING",
+                ),
+                customer
             )
-            .bind(customer.number.as_str())
-            .bind(&customer.first_name)
-            .bind(&customer.last_name)
-            .bind(customer.email.as_str())
-            .bind(customer.phone.as_ref().map(PhoneNumber::as_str))
-            .bind(customer.mobile.as_ref().map(PhoneNumber::as_str))
-            .bind(customer.language.code())
-            .bind(customer.company.as_deref())
-            .bind(&customer.street)
-            .bind(&customer.postcode)
-            .bind(&customer.city)
-            .bind(&customer.country)
             .bind(now)
             .execute(&mut *tx)
             .await

@@ -11,6 +11,7 @@ pub mod charter;
 mod consent;
 mod customers;
 mod dashboard;
+mod directory;
 pub mod events;
 pub(crate) mod held;
 mod jobs;

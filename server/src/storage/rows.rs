@@ -21,6 +21,38 @@ macro_rules! select_customers {
 }
 pub(super) use select_customers;
 
+/// Binds a `NewCustomer`'s twelve columns in the order [`select_customers`] reads them (`customer_number` to
+/// `country`), as `$1` to `$12` of the query.
+macro_rules! bind_customer {
+    ($query:expr, $customer:expr) => {{
+        let customer: &app::ports::NewCustomer = $customer;
+        $query
+            .bind(customer.number.as_str())
+            .bind(&customer.first_name)
+            .bind(&customer.last_name)
+            .bind(customer.email.as_str())
+            .bind(
+                customer
+                    .phone
+                    .as_ref()
+                    .map(app::domain::PhoneNumber::as_str),
+            )
+            .bind(
+                customer
+                    .mobile
+                    .as_ref()
+                    .map(app::domain::PhoneNumber::as_str),
+            )
+            .bind(customer.language.code())
+            .bind(customer.company.as_deref())
+            .bind(&customer.street)
+            .bind(&customer.postcode)
+            .bind(&customer.city)
+            .bind(&customer.country)
+    }};
+}
+pub(super) use bind_customer;
+
 #[derive(sqlx::FromRow)]
 pub(super) struct CustomerRow {
     id: i64,

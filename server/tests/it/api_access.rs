@@ -1,6 +1,7 @@
 //! The integration API's access decisions, reports and consent requests over HTTP, with service tokens, on both
 //! databases; and the token commands of the admin CLI.
 
+mod cases;
 mod checks;
 mod reports;
 mod requests;

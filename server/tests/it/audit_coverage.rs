@@ -37,7 +37,7 @@ const NEEDS_NO_ENTRY: [(&str, &str); 14] = [
 ];
 
 /// API handlers that change something yet write no entry, and why.
-const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 9] = [
+const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 11] = [
     (
         "mailbox_stats::put",
         "the mail platform pushes aggregates; no person reads or opens anything",
@@ -68,6 +68,14 @@ const HANDLERS_NEEDING_NO_ENTRY: [(&str, &str); 9] = [
         "the platforms' feed of consent events: identifiers only, and each event's change is itself on record",
     ),
     (
+        "consent_requests::read",
+        "a request's state for the service following it: ids, state and times; each change is on record (2100-2104)",
+    ),
+    (
+        "support_cases::read",
+        "a case's state for the ticketing system that keeps it; opening, changing and resolving are on record (2000-2002)",
+    ),
+    (
         "webhooks::list_webhooks",
         "the calling service's own endpoints; registering and removing them are on record (7002, 7003)",
     ),
@@ -78,10 +86,11 @@ const READ_VERBS: [&str; 2] = ["get", "list"];
 
 /// Where the server functions, the handlers and the flows and use cases they call live. The adapters below them
 /// (storage, mail) only store the entries these build.
-const FLOW_SOURCES: [&str; 4] = [
+const FLOW_SOURCES: [&str; 5] = [
     "app/src/api",
     "app/src/usecases",
     "server/src/http/api",
+    "server/src/directory_sync.rs",
     "server/src/tokens.rs",
 ];
 

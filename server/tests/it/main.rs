@@ -24,6 +24,7 @@ mod charter;
 mod cli;
 mod consent_portal;
 mod contact_lookup;
+mod directory;
 mod events;
 mod http;
 mod instances;

@@ -178,6 +178,7 @@ impl Fixture {
             customer: self.customer,
             subject: app::domain::consent::CaseSubject::parse("Webmail is slow").unwrap(),
             opened_by: self.support,
+            reference: None,
         };
         self.store
             .open_case(&case, &self.by_support(AuditEvent::CaseOpened, at))

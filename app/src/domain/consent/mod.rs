@@ -2,6 +2,7 @@
 //! lifecycle, grants and how they end, and the one function that decides each access.
 
 mod action;
+mod case;
 mod duration;
 mod event;
 mod grant;
@@ -18,6 +19,7 @@ mod text;
 mod properties;
 
 pub use action::{Action, ActionSet};
+pub use case::{CaseActivity, IdleAfter};
 pub use duration::{AnswerWindow, GrantDuration};
 pub use event::{ConsentEvent, ConsentEventType, EventData, GrantData, RequestData};
 pub use grant::{EndReason, Grant, GrantEnd, GrantError, GrantOrigin, GrantTerms, OralConsent};
@@ -35,5 +37,6 @@ pub use resource::{
 };
 pub use scope::{is_operational, ConsentDraft, ConsentScope, ScopeError};
 pub use text::{
-    CallReference, CallerIdentification, CaseSubject, LookupReason, ReasonText, ScopeReadBack,
+    CallReference, CallerIdentification, CaseReference, CaseSubject, LookupReason, ReasonText,
+    ScopeReadBack,
 };

@@ -106,6 +106,13 @@ bounded_text!(
     "subject",
     200
 );
+bounded_text!(
+    /// The operator's ticketing system's own reference of a support case (its ticket number), kept so that the
+    /// ticket and the case can be found from each other.
+    CaseReference,
+    "reference",
+    100
+);
 
 #[cfg(test)]
 mod tests {

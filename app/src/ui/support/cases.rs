@@ -96,6 +96,12 @@ pub fn CasesPage() -> impl IntoView {
                                                 );
                                                 let opened_by = parts::staff(&case.opened_by);
                                                 let opened_at = parts::when(case.opened_at);
+                                let reference = case.reference.clone().map(|reference| view! {
+                                    <br/><span class="muted case-reference">{t!(i18n, staff.cases.reference, reference)}</span>
+                                });
+                                let idle = case.idle_days.map(|days| view! {
+                                    <p class="notice case-idle" role="status">{t!(i18n, staff.cases.idle, days)}</p>
+                                });
                                                 view! {
                                                     <li class="card" data-case=id.clone()>
                                                         <h3>{t!(i18n, staff.number, id = id.clone())} " — " {case.subject}</h3>
@@ -105,7 +111,9 @@ pub fn CasesPage() -> impl IntoView {
                                                             <span class="muted">
                                                                 {t!(i18n, staff.cases.opened_by, staff = opened_by, at = opened_at)}
                                                             </span>
+                                                            {reference}
                                                         </p>
+                                                        {idle}
                                                         <p>
                                                             <A href=request>{t!(i18n, staff.cases.request_for_case)}</A>
                                                             " · "

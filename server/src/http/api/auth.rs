@@ -66,6 +66,8 @@ impl TokenCache {
 /// Names the scope an endpoint needs, so that the extractor refuses a token without it before the body is read.
 pub trait RequiredScope {
     const SCOPE: Scope;
+    /// A second scope that is also enough, for an endpoint two kinds of service need.
+    const OR: Option<Scope> = None;
 }
 
 macro_rules! scope_marker {
@@ -87,6 +89,16 @@ scope_marker! {
     BackupsScope => Scope::Backups;
     EventsScope => Scope::Events;
     MetricsScope => Scope::Metrics;
+    SupportCasesScope => Scope::SupportCases;
+    DirectoryScope => Scope::Directory;
+}
+
+/// Reading a consent request: the service that opened it, or the ticketing system following its case.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadConsentRequests;
+impl RequiredScope for ReadConsentRequests {
+    const SCOPE: Scope = Scope::ConsentRequests;
+    const OR: Option<Scope> = Some(Scope::SupportCases);
 }
 
 /// A request from a service whose token is live and holds scope `S`.
@@ -116,7 +128,8 @@ impl<S: RequiredScope + Send + Sync> FromRequestParts<ApiState> for Authorized<S
             .caller(state.store.as_ref(), token)
             .await?
             .ok_or(ApiError::unauthorized("this token is unknown or revoked"))?;
-        if !caller.scopes.contains(&S::SCOPE) {
+        let held = |scope: Scope| caller.scopes.contains(&scope);
+        if !held(S::SCOPE) && !S::OR.is_some_and(held) {
             return Err(ApiError::forbidden(S::SCOPE));
         }
         Ok(Self {

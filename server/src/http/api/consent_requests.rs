@@ -1,21 +1,25 @@
 //! `POST /api/v1/consent-requests`: the ticketing system opens a consent request on behalf of a staff member, as
 //! that staff member would in the portal. The customer then answers it in the portal.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    Json,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use app::domain::consent::{
-    ActionSet, ConsentDraft, ConsentRequest, GrantDuration, Reason, ReasonCode, ReasonText,
-    RequestError, ResourceId, ScopeError, SupportCaseId,
+    ActionSet, ConsentDraft, ConsentRequest, ConsentRequestId, GrantDuration, Reason, ReasonCode,
+    ReasonText, RequestError, RequestState, ResourceId, ScopeError, SupportCaseId,
 };
 use app::domain::{AuditEvent, CustomerNumber, EmailAddress};
 use app::ports::{Actor, AuditBasis, AuditEntry, EventSource};
 use app::usecases::consent_notices::request_notice;
 
 use super::access_checks::ActionName;
-use super::auth::{Authorized, ConsentRequests};
+use super::auth::{Authorized, ConsentRequests, ReadConsentRequests};
 use super::error::{ApiError, ApiJson, ErrorBody};
 use super::ApiState;
 
@@ -203,4 +207,87 @@ fn refusal(error: RequestError) -> ApiError {
             ApiError::new(status, "no-consent-needed", scope.to_string()).on_field("resource")
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ConsentRequestState {
+    pub request_id: i64,
+    #[schema(example = "C-100001")]
+    pub customer: String,
+    #[schema(example = "mailbox:jeanne.favre@boulangerie-favre.ch")]
+    pub resource: String,
+    pub case_id: Option<i64>,
+    /// As it is now: `pending`, `approved`, `denied`, `expired` (the answer window closed) or `withdrawn`.
+    #[schema(example = "approved")]
+    pub state: String,
+    pub answer_by: DateTime<Utc>,
+    /// When it was answered, withdrawn or expired.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// For an approved request: the minutes the customer agreed to (the requested ones or fewer).
+    pub approved_minutes: Option<i64>,
+    /// For an approved request: the grant it created.
+    pub grant_id: Option<i64>,
+}
+
+/// Read a consent request's state
+///
+/// For the service that opened it, or the ticketing system following its case (scope `consent-requests` or
+/// `support-cases`). The state is the one true now: a request whose answer window closed is `expired` even before
+/// the portal's job recorded it. A customer's reason for a denial is not given.
+#[utoipa::path(
+    get,
+    path = "/consent-requests/{id}",
+    tag = "consent",
+    params(("id" = i64, Path, description = "The request's id", example = 7)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The request as it is now", body = ConsentRequestState),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The token has neither the consent-requests nor the support-cases scope", body = ErrorBody),
+        (status = 404, description = "No such request", body = ErrorBody),
+        (status = 422, description = "The id is not a request id", body = ErrorBody),
+        (status = 503, description = "Retry", body = ErrorBody),
+    )
+)]
+pub async fn read(
+    State(state): State<ApiState>,
+    _service: Authorized<ReadConsentRequests>,
+    Path(id): Path<String>,
+) -> Result<Json<ConsentRequestState>, ApiError> {
+    let id = ConsentRequestId::parse(&id).map_err(|e| ApiError::invalid("id", &e))?;
+    let unknown = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown-request",
+            "no consent request has this id",
+        )
+    };
+    let store = state.store.as_ref();
+    let record = store
+        .consent_request(id)
+        .await
+        .map_err(|error| ApiError::unavailable(&error))?
+        .ok_or_else(unknown)?;
+    let customer = store
+        .customer(record.customer)
+        .await
+        .map_err(|error| ApiError::unavailable(&error))?
+        .ok_or_else(unknown)?;
+    let now = state.clock.now();
+    let current = record.request.state_at(now);
+    let scope = record.request.scope();
+    Ok(Json(ConsentRequestState {
+        request_id: record.id.0,
+        customer: customer.details.number.to_string(),
+        resource: scope.resource().to_string(),
+        case_id: scope.case().map(|case| case.0),
+        state: current.kind().as_str().to_owned(),
+        answer_by: record.request.answer_by(),
+        closed_at: current.closed_at(),
+        approved_minutes: match current {
+            RequestState::Approved { duration, .. } => Some(i64::from(duration) / 60),
+            _ => None,
+        },
+        grant_id: record.grant.map(|grant| grant.0),
+    }))
 }

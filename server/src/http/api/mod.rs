@@ -9,12 +9,14 @@ pub mod auth;
 mod backups;
 mod cache;
 mod consent_requests;
+mod customers;
 mod directory;
 pub mod error;
 mod events;
 pub mod log;
 mod mailbox_stats;
 pub mod openapi;
+mod support_cases;
 mod webhooks;
 
 use axum::{
@@ -22,14 +24,14 @@ use axum::{
     http::{header, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
-    routing::{delete, get, post, put},
+    routing::{delete, get, patch, post, put},
     Router,
 };
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use app::api::context::AppContext;
-use app::domain::consent::AnswerWindow;
+use app::domain::consent::{AnswerWindow, IdleAfter};
 use app::ports::{Clock, Storage};
 
 use crate::audit::transparency::LogTransparency;
@@ -51,6 +53,8 @@ pub struct ApiState {
     pub directory: Arc<CachedDirectory>,
     /// How long a customer has to answer a consent request, as configured for the portal's own screens.
     pub answer_window: AnswerWindow,
+    /// When an open support case untouched that long is flagged to support.
+    pub idle_case_after: IdleAfter,
     /// Where customers answer: the link in the notice a new consent request sends them.
     pub portal_origin: Arc<str>,
     /// The audit log's checkpoints and proofs, for anyone.
@@ -77,6 +81,7 @@ impl ApiState {
             tokens: Arc::default(),
             directory: Arc::new(CachedDirectory::new(Arc::clone(&app.store))),
             answer_window: app.consent_answer_window,
+            idle_case_after: app.idle_case_after,
             portal_origin: Arc::from(app.auth.public_origin.as_str()),
             log,
             log_origin: Arc::from(log_origin),
@@ -104,6 +109,12 @@ api_routes! {
     post "/access-checks" => access_checks::check,
     post "/access-events" => access_events::report,
     post "/consent-requests" => consent_requests::open,
+    get "/consent-requests/{id}" => consent_requests::read,
+    post "/directory/customers" => customers::sync,
+    post "/support-cases" => support_cases::open,
+    get "/support-cases/{id}" => support_cases::read,
+    patch "/support-cases/{id}" => support_cases::update,
+    post "/support-cases/{id}/resolve" => support_cases::resolve,
     put "/mailboxes/{address}/stats" => mailbox_stats::put,
     post "/backups" => backups::register,
     get "/backups/due" => backups::due,

@@ -13,7 +13,8 @@ use utoipa::{
 
 use super::error::ApiError;
 use super::{
-    access_checks, access_events, backups, consent_requests, events, log, mailbox_stats, webhooks,
+    access_checks, access_events, backups, consent_requests, customers, events, log, mailbox_stats,
+    support_cases, webhooks,
 };
 
 #[derive(Debug, OpenApi)]
@@ -30,6 +31,12 @@ use super::{
         access_checks::check,
         access_events::report,
         consent_requests::open,
+        consent_requests::read,
+        customers::sync,
+        support_cases::open,
+        support_cases::read,
+        support_cases::update,
+        support_cases::resolve,
         mailbox_stats::put,
         backups::register,
         backups::due,
@@ -48,6 +55,8 @@ use super::{
     tags(
         (name = "access", description = "Deciding and recording staff access to customers' data"),
         (name = "consent", description = "Asking customers for consent"),
+        (name = "directory", description = "Customers, their contracts and services from the operator's billing or CRM system"),
+        (name = "support cases", description = "The ticketing system's tickets as the portal's support cases: a mailbox consent ends when its case is resolved"),
         (name = "mailboxes", description = "Mailbox aggregates for the supervision view (never content)"),
         (name = "backups", description = "Backup snapshots and their destruction 7 days after they were taken"),
         (name = "events", description = "Consent events for the infrastructure: the pull feed, and signed webhooks to the service's own endpoints"),

@@ -4,11 +4,14 @@ use super::rows::{select_cases, select_grants, CaseRow, GrantRow};
 use crate::storage::audit::{append_audit, AuditValues};
 use crate::storage::events::{customer_number, events_written, insert_event};
 use crate::storage::{in_write_tx, map_error, on_pool, SqlStore};
-use app::domain::consent::{ConsentEvent, EndReason, ResourceId, SupportCaseId};
+use app::domain::consent::{
+    CaseReference, CaseSubject, ConsentEvent, EndReason, ResourceId, SupportCaseId,
+};
 use app::ports::{
     AuditEntry, CustomerId, GrantRecord, NewSupportCase, ServiceKind, StaffId, StorageError,
     SupportCase,
 };
+use chrono::{DateTime, Utc};
 
 /// The service a resource is, as the `services` table names it; a snapshot is a copy, not a service.
 fn service_key(resource: &ResourceId) -> Option<(ServiceKind, &str)> {
@@ -46,13 +49,14 @@ impl SqlStore {
     ) -> Result<SupportCase, StorageError> {
         let id: i64 = in_write_tx!(self, tx => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO support_cases (customer_id, subject, opened_by, opened_at) VALUES ($1, $2, $3, $4) \
-                 RETURNING id",
+                "INSERT INTO support_cases (customer_id, subject, opened_by, opened_at, touched_at, reference) \
+                 VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
             )
             .bind(case.customer.0)
             .bind(case.subject.as_str())
             .bind(case.opened_by.0)
             .bind(audit.at)
+            .bind(case.reference.as_ref().map(CaseReference::as_str))
             .fetch_one(&mut *tx)
             .await
             .map_err(map_error)?;
@@ -67,7 +71,59 @@ impl SqlStore {
             opened_at: audit.at,
             resolved_at: None,
             resolved_by: None,
+            reference: case.reference.clone(),
+            touched_at: audit.at,
         })
+    }
+
+    pub(super) async fn case_by_reference_impl(
+        &self,
+        reference: &CaseReference,
+    ) -> Result<Option<SupportCase>, StorageError> {
+        let row: Option<CaseRow> = on_pool!(self, pool => {
+            sqlx::query_as(select_cases!("WHERE reference = $1"))
+                .bind(reference.as_str())
+                .fetch_optional(pool)
+                .await
+        })
+        .map_err(map_error)?;
+        row.map(SupportCase::try_from).transpose()
+    }
+
+    pub(super) async fn update_case_impl(
+        &self,
+        id: SupportCaseId,
+        subject: Option<(&CaseSubject, &AuditEntry)>,
+        at: DateTime<Utc>,
+    ) -> Result<Option<SupportCase>, StorageError> {
+        let row: Option<CaseRow> = in_write_tx!(self, tx => {
+            let updated: Option<CaseRow> = sqlx::query_as(
+                "UPDATE support_cases SET subject = COALESCE($1, subject), \
+                 touched_at = CASE WHEN touched_at > $2 THEN touched_at ELSE $2 END \
+                 WHERE id = $3 AND resolved_at IS NULL \
+                 RETURNING id, customer_id, subject, opened_by, opened_at, resolved_at, resolved_by, reference, \
+                 touched_at",
+            )
+            .bind(subject.map(|(subject, _)| subject.as_str()))
+            .bind(at)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            match (&updated, subject) {
+                (Some(_), Some((_, audit))) => {
+                    append_audit!(tx, [AuditValues::of(audit)]);
+                    updated
+                }
+                (Some(_), None) => updated,
+                (None, _) => sqlx::query_as(select_cases!("WHERE id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_error)?,
+            }
+        });
+        row.map(SupportCase::try_from).transpose()
     }
 
     pub(super) async fn resolve_case_impl(
@@ -79,7 +135,8 @@ impl SqlStore {
         let row: Option<CaseRow> = in_write_tx!(self, tx => {
             let resolved: Option<CaseRow> = sqlx::query_as(
                 "UPDATE support_cases SET resolved_at = $1, resolved_by = $2 WHERE id = $3 AND resolved_at IS NULL \
-                 RETURNING id, customer_id, subject, opened_by, opened_at, resolved_at, resolved_by",
+                 RETURNING id, customer_id, subject, opened_by, opened_at, resolved_at, resolved_by, reference, \
+                 touched_at",
             )
             .bind(audit.at)
             .bind(by.0)

@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 
 use super::SqlStore;
 use app::domain::consent::{
-    ConsentEvent, ConsentRequest, ConsentRequestId, GrantId, GrantTerms, ResourceId, SupportCaseId,
+    CaseReference, CaseSubject, ConsentEvent, ConsentRequest, ConsentRequestId, GrantId,
+    GrantTerms, ResourceId, SupportCaseId,
 };
 use app::ports::{
     AuditEntry, ConsentStore, CustomerId, GrantRecord, NewSupportCase, OutgoingMail, Receipt,
@@ -33,6 +34,22 @@ impl ConsentStore for SqlStore {
         audit: &AuditEntry,
     ) -> Result<SupportCase, StorageError> {
         self.open_case_impl(case, audit).await
+    }
+
+    async fn case_by_reference(
+        &self,
+        reference: &CaseReference,
+    ) -> Result<Option<SupportCase>, StorageError> {
+        self.case_by_reference_impl(reference).await
+    }
+
+    async fn update_case(
+        &self,
+        id: SupportCaseId,
+        subject: Option<(&CaseSubject, &AuditEntry)>,
+        at: DateTime<Utc>,
+    ) -> Result<Option<SupportCase>, StorageError> {
+        self.update_case_impl(id, subject, at).await
     }
 
     async fn resolve_case(

@@ -51,6 +51,14 @@ impl SqlStore {
             .await
             .map_err(map_error)?;
             insert_mail!(&mut *tx, notice, request.created_at());
+            if let Some(case) = scope.case() {
+                sqlx::query("UPDATE support_cases SET touched_at = $1 WHERE id = $2 AND touched_at < $1")
+                    .bind(request.created_at())
+                    .bind(case.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_error)?;
+            }
             append_audit!(tx, [AuditValues::of(audit)]);
             let number = customer_number!(tx, customer.0);
             let event = ConsentEvent::request_changed(ConsentRequestId(id), request, &number, None);

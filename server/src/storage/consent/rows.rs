@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use app::domain::consent::{
-    ActionSet, CallReference, CallerIdentification, CaseSubject, ConsentRequest, ConsentRequestId,
-    ConsentScope, Grant, GrantDuration, GrantHolder, GrantId, GrantOrigin, GrantTerms, OralConsent,
-    Reason, ReasonCode, ReasonText, RequestState, ResourceId, ScopeReadBack, StoredRequest,
-    SupportCaseId, Teams,
+    ActionSet, CallReference, CallerIdentification, CaseReference, CaseSubject, ConsentRequest,
+    ConsentRequestId, ConsentScope, Grant, GrantDuration, GrantHolder, GrantId, GrantOrigin,
+    GrantTerms, OralConsent, Reason, ReasonCode, ReasonText, RequestState, ResourceId,
+    ScopeReadBack, StoredRequest, SupportCaseId, Teams,
 };
 use app::domain::InvalidInput;
 use app::ports::{
@@ -30,7 +30,8 @@ fn scope(resource: &str, case: Option<i64>) -> Result<ConsentScope, StorageError
 macro_rules! select_cases {
     ($rest:literal) => {
         concat!(
-            "SELECT id, customer_id, subject, opened_by, opened_at, resolved_at, resolved_by FROM support_cases ",
+            "SELECT id, customer_id, subject, opened_by, opened_at, resolved_at, resolved_by, reference, touched_at \
+             FROM support_cases ",
             $rest
         )
     };
@@ -46,6 +47,8 @@ pub(super) struct CaseRow {
     opened_at: DateTime<Utc>,
     resolved_at: Option<DateTime<Utc>>,
     resolved_by: Option<i64>,
+    reference: Option<String>,
+    touched_at: DateTime<Utc>,
 }
 
 impl CaseRow {
@@ -66,6 +69,12 @@ impl TryFrom<CaseRow> for SupportCase {
             opened_at: row.opened_at,
             resolved_at: row.resolved_at,
             resolved_by: row.resolved_by.map(StaffId),
+            reference: row
+                .reference
+                .as_deref()
+                .map(CaseReference::parse)
+                .transpose()?,
+            touched_at: row.touched_at,
         })
     }
 }

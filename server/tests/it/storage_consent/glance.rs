@@ -38,6 +38,7 @@ async fn the_glance_reads_what_the_single_reads_give(backend: Backend) {
                 customer: f.other,
                 subject: app::domain::consent::CaseSubject::parse("Mail bounces").unwrap(),
                 opened_by: f.support,
+                reference: None,
             },
             &about_the_other(AuditEvent::CaseOpened),
         )

@@ -148,6 +148,25 @@ impl ApiApp {
         read(request.send().await.unwrap()).await
     }
 
+    /// Any method; a body is sent as JSON when given.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .app
+            .client
+            .request(method, self.app.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        read(request.send().await.unwrap()).await
+    }
+
     pub async fn check(
         &self,
         token: &str,
@@ -197,6 +216,7 @@ impl ApiApp {
             customer,
             subject: CaseSubject::parse("Les messages de la banque n'arrivent plus").unwrap(),
             opened_by: self.support,
+            reference: None,
         };
         let audit = AuditEntry {
             customer: Some(customer),
