@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,6 +20,26 @@ process.env.PORTAL_E2E_SERVER_LOG ??= join(dataDir, 'server.log');
 const serverLog = process.env.PORTAL_E2E_SERVER_LOG;
 /** The integration API's bearer token for access checks; tests/consent.spec.ts reads it. */
 const apiTokenFile = join(dataDir, 'e2e-api-token');
+/** One customer per project, loaded from the operator's directory and invited; tests/invitation.spec.ts follows the link. */
+const invitedFile = join(dataDir, 'e2e-invited.jsonl');
+writeFileSync(
+  invitedFile,
+  ['js-on', 'js-off']
+    .map((project, index) =>
+      JSON.stringify({
+        number: `C-39000${index}`,
+        first_name: 'Marc',
+        last_name: 'Rochat',
+        email: `invited.${project}@menuiserie-exemple.ch`,
+        language: 'fr',
+        street: 'Chemin des Vignes 3',
+        postcode: '1009',
+        city: 'Pully',
+        country: 'CH',
+      }),
+    )
+    .join('\n') + '\n',
+);
 
 export default defineConfig({
   testDir: './tests',
@@ -104,6 +124,7 @@ export default defineConfig({
               `printf '%s\\n' portail-demo-2026 | "${server}" create-user --role privacy-officer --email ${spec}.officer.${project}@staff.portal.example --name "Déléguée protection des données"`,
           ),
         ),
+        `"${server}" import-customers --invite "${invitedFile}"`,
         `"${server}" create-service-token --name e2e-access-checks --scopes access-checks > "${apiTokenFile}"`,
         `"${server}" create-service-token --name e2e-ticketing --scopes consent-requests > "${join(dataDir, 'e2e-ticketing-token')}"`,
         `"${server}" create-service-token --name e2e-events --scopes events > "${join(dataDir, 'e2e-events-token')}"`,

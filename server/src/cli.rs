@@ -101,6 +101,9 @@ pub enum Command {
     ImportCustomers {
         /// The file to read.
         file: std::path::PathBuf,
+        /// Send each customer created a link, valid 7 days, to choose their password (to their address of record).
+        #[arg(long)]
+        invite: bool,
     },
     /// Records that a contract and its services now belong to another customer (entity).
     TransferContract {

@@ -6,8 +6,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use app::domain::my_data::PersonalField;
-use app::ports::{EventSource, Storage, StorageError, SyncOutcome, SyncRefusal};
+use app::ports::{
+    Actor, CustomerId, EventSource, Invitation, Storage, StorageError, SyncOutcome, SyncRefusal,
+};
 use app::usecases::directory::{parse, sync_audit, RawRecord};
+use app::usecases::invitations::invite_customer;
 
 /// The most records one call takes: one transaction holds the database's write lock while it runs.
 pub const MAX_BATCH: usize = 1000;
@@ -15,7 +18,12 @@ pub const MAX_BATCH: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum RecordResult {
-    Created,
+    Created {
+        #[serde(skip)]
+        customer: CustomerId,
+        /// Whether a link to choose a password went to the new customer (when the call asked for it).
+        invited: bool,
+    },
     Updated {
         /// The personal fields that changed (never their values).
         fields: Vec<PersonalField>,
@@ -43,7 +51,10 @@ impl RecordResult {
 impl From<SyncOutcome> for RecordResult {
     fn from(outcome: SyncOutcome) -> Self {
         match outcome {
-            SyncOutcome::Created(_) => Self::Created,
+            SyncOutcome::Created(customer) => Self::Created {
+                customer,
+                invited: false,
+            },
             SyncOutcome::Updated {
                 fields,
                 contracts_added,
@@ -80,12 +91,17 @@ pub struct Summary {
     pub updated: usize,
     pub unchanged: usize,
     pub refused: usize,
+    /// New customers sent a link to choose a password.
+    pub invited: usize,
 }
 
 impl Summary {
     pub fn add(&mut self, result: &RecordResult) {
         match result {
-            RecordResult::Created => self.created += 1,
+            RecordResult::Created { invited, .. } => {
+                self.created += 1;
+                self.invited += usize::from(*invited);
+            }
             RecordResult::Updated { .. } => self.updated += 1,
             RecordResult::Unchanged => self.unchanged += 1,
             RecordResult::Refused { .. } => self.refused += 1,
@@ -99,15 +115,21 @@ impl std::fmt::Display for Summary {
             f,
             "created {}, updated {}, unchanged {}, refused {}",
             self.created, self.updated, self.unchanged, self.refused
-        )
+        )?;
+        if self.invited > 0 {
+            write!(f, ", invited {}", self.invited)?;
+        }
+        Ok(())
     }
 }
 
-/// Syncs one batch (at most [`MAX_BATCH`]): each entry is a record, or why it could not be read.
+/// Syncs one batch (at most [`MAX_BATCH`]): each entry is a record, or why it could not be read. With
+/// `invite_from` (the portal's public origin), each customer created is sent a link to choose a password.
 pub async fn sync_batch(
     store: &dyn Storage,
     batch: Vec<Result<RawRecord, String>>,
     source: EventSource,
+    invite_from: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Vec<RecordResult>, StorageError> {
     let mut results: Vec<Option<RecordResult>> = Vec::with_capacity(batch.len());
@@ -130,10 +152,23 @@ pub async fn sync_batch(
         }
     }
     if !records.is_empty() {
-        let audit = sync_audit(source, now);
+        let audit = sync_audit(source.clone(), now);
         let outcomes = store.sync_customers(&records, &audit, now).await?;
         for (position, outcome) in positions.into_iter().zip(outcomes) {
             results[position] = Some(outcome.into());
+        }
+    }
+    if let Some(origin) = invite_from {
+        for result in results.iter_mut().flatten() {
+            if let RecordResult::Created { customer, invited } = result {
+                let Some(found) = store.customer(*customer).await? else {
+                    continue;
+                };
+                let sent =
+                    invite_customer(store, &found, origin, Actor::System, source.clone(), now)
+                        .await?;
+                *invited = sent == Invitation::Sent;
+            }
         }
     }
     Ok(results

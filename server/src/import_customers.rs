@@ -127,9 +127,11 @@ fn describe(result: &RecordResult) -> Option<String> {
 }
 
 /// Imports the file; CSV when its name ends in `.csv`, JSON Lines otherwise.
+/// With `invite_from` (the portal's public origin), each customer created is sent a link to choose a password.
 pub async fn import_customers(
     store: &dyn Storage,
     path: &Path,
+    invite_from: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Report, ImportError> {
     let shown = path.display().to_string();
@@ -199,6 +201,7 @@ pub async fn import_customers(
             store,
             batch,
             EventSource::Service("admin-cli".to_owned()),
+            invite_from,
             now,
         )
         .await?;

@@ -167,10 +167,17 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             store.close().await;
             writeln!(std::io::stdout(), "{}", terminated?)?;
         }
-        Command::ImportCustomers { file } => {
+        Command::ImportCustomers { file, invite } => {
             let store = server::open_store(&settings).await?;
-            let imported =
-                server::import_customers::import_customers(&store, &file, SystemClock.now()).await;
+            let origin = settings.public_origin();
+            let invite_from = invite.then_some(origin.as_str());
+            let imported = server::import_customers::import_customers(
+                &store,
+                &file,
+                invite_from,
+                SystemClock.now(),
+            )
+            .await;
             store.close().await;
             let report = imported?;
             writeln!(std::io::stdout(), "{report}")?;

@@ -18,6 +18,7 @@ mod list_webhook_attempts;
 mod record_disclosure;
 mod verify_audit_log;
 
+mod accept_invitation;
 mod acknowledge_charter;
 mod charter_views;
 mod get_charter;
@@ -63,6 +64,7 @@ mod get_my_glance;
 mod get_my_grant;
 mod get_my_recovery_code_count;
 mod grant_access;
+mod invite_customer;
 mod list_cases;
 mod list_consent_queue;
 mod list_incidents;
@@ -87,6 +89,7 @@ mod take_recovery_codes;
 mod verify_second_factor;
 mod withdraw_request;
 
+pub use accept_invitation::{accept_invitation, AcceptInvitation};
 pub use access_log_views::{
     AccessLog, DisclosureView, InclusionView, LogBasis, LogEntryView, VerificationView, Who,
 };
@@ -126,6 +129,7 @@ pub use get_my_glance::{get_my_glance, GetMyGlance, Glance};
 pub use get_my_grant::{get_my_grant, GetMyGrant};
 pub use get_my_recovery_code_count::{get_my_recovery_code_count, GetMyRecoveryCodeCount};
 pub use grant_access::{grant_access, GrantAccess};
+pub use invite_customer::{invite_customer, InviteCustomer};
 pub use list_audit_log::{list_audit_log, ListAuditLog};
 pub use list_cases::{list_cases, ListCases};
 pub use list_charter_versions::{list_charter_versions, ListCharterVersions};

@@ -53,6 +53,8 @@ pub enum AuditEvent {
     /// The operator's directory changed a customer's personal fields (named, never their values) or added contracts
     /// or services.
     DirectoryRecordUpdated,
+    /// A customer without a login was sent a link to choose a password (by support, or with the directory import).
+    LoginInvitationSent,
     /// A customer filed a request about their data (access, correction, erasure, question).
     DataRequestFiled,
     /// A privacy officer answered a customer's request about their data.
@@ -79,7 +81,7 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event but the account security ones, which [`SecurityEventKind::ALL`] lists.
-    pub const ALL: [Self; 40] = [
+    pub const ALL: [Self; 41] = [
         Self::CaseOpened,
         Self::CaseResolved,
         Self::CaseUpdated,
@@ -109,6 +111,7 @@ impl AuditEvent {
         Self::EmailChangeRequested,
         Self::DirectoryRecordCreated,
         Self::DirectoryRecordUpdated,
+        Self::LoginInvitationSent,
         Self::DataRequestFiled,
         Self::DataRequestAnswered,
         Self::TermsChangeNoticeQueued,
@@ -153,6 +156,7 @@ impl AuditEvent {
             Self::EmailChangeRequested => 6101,
             Self::DirectoryRecordCreated => 6120,
             Self::DirectoryRecordUpdated => 6121,
+            Self::LoginInvitationSent => 6130,
             Self::DataRequestFiled => 6110,
             Self::DataRequestAnswered => 6111,
             Self::TermsChangeNoticeQueued => 6002,

@@ -11,6 +11,7 @@ pub mod contracts;
 pub mod dashboard;
 pub mod directory;
 pub mod events;
+pub mod invitations;
 pub mod mail;
 pub mod my_data;
 pub mod storage;
@@ -43,6 +44,7 @@ pub use directory::{
     ContractRecord, DirectoryRecord, DirectoryStore, SyncAudit, SyncOutcome, SyncRefusal,
 };
 pub use events::{DeliveryAttempt, DeliveryCounts, EventDeliveryLog};
+pub use invitations::{Invitation, InvitationStore};
 pub use mail::{
     Affected, IncidentRecord, LedgerEntry, LocalizedMail, MailKind, MailPreferences, MailStatus,
     MailStore, NewIncident, OutgoingMail, RenderedNotice,

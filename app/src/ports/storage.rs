@@ -138,6 +138,7 @@ pub trait Storage:
     + super::DashboardStore
     + super::EventDeliveryLog
     + super::DirectoryStore
+    + super::InvitationStore
     + Send
     + Sync
     + Debug

@@ -418,6 +418,9 @@ fn what(locale: Locale, entry: &LogEntryView) -> String {
         AuditEvent::DirectoryRecordUpdated => {
             td_string!(locale, log.access_log.what.directory_updated).to_owned()
         }
+        AuditEvent::LoginInvitationSent => {
+            td_string!(locale, log.access_log.what.invitation_sent).to_owned()
+        }
         AuditEvent::CaseResolved => {
             td_string!(locale, log.access_log.what.case_resolved).to_owned()
         }

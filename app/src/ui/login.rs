@@ -20,11 +20,15 @@ pub fn LoginPage() -> impl IntoView {
     let next = query_flag("next");
     let signed_out = query_flag("signed-out");
     let reset = query_flag("reset");
+    let welcome = query_flag("welcome");
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.login.title)/>
         <h1>{t!(i18n, auth.login.title)}</h1>
         <Show when=move || signed_out.get().is_some()>
             <Outcome id=Some("signed-out")>{t!(i18n, auth.login.signed_out)}</Outcome>
+        </Show>
+        <Show when=move || welcome.get().is_some()>
+            <Outcome id=Some("login-ready")>{t!(i18n, auth.login.login_ready)}</Outcome>
         </Show>
         <Show when=move || reset.get().is_some()>
             <Outcome id=Some("password-changed")>{t!(i18n, auth.login.password_changed)}</Outcome>

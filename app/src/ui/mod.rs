@@ -93,6 +93,11 @@ fn Portal() -> impl IntoView {
                         view=password_reset::ResetPasswordPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("welcome"), ParamSegment("token"))
+                        view=password_reset::WelcomePage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("account") view=account::AccountPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("consents")) view=consents::ConsentsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("account"), StaticSegment("messages")) view=messages::MessagesPage ssr=SsrMode::Async/>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::forms::{form_error, query_flag, ErrorSummary, Field, Outcome};
-use crate::api::{RequestPasswordReset, ResetPassword};
+use crate::api::{AcceptInvitation, RequestPasswordReset, ResetPassword};
 use crate::i18n::*;
 use crate::ui::locale::current_locale;
 use crate::ui::title::PageTitle;
@@ -56,6 +56,35 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 error
             />
             <button type="submit" class="button">{t!(i18n, auth.reset.submit)}</button>
+        </ActionForm>
+    }
+}
+
+/// Where an invited customer chooses their password; the form is the reset form's, the words its own.
+#[component]
+pub fn WelcomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = current_locale();
+    let params = use_params_map();
+    let token = move || params.with(|params| params.get("token").unwrap_or_default());
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let error = form_error(accept.value());
+    view! {
+        <PageTitle text=td_string!(i18n.get_locale_untracked(), auth.welcome.title)/>
+        <h1>{t!(i18n, auth.welcome.heading)}</h1>
+        <p class="lead">{t!(i18n, auth.welcome.lead)}</p>
+        <ActionForm action=accept attr:class="form" attr:id="welcome-form">
+            <ErrorSummary error/>
+            <input type="hidden" name="token" value=token/>
+            <Field
+                name="password"
+                label=td_string!(locale, auth.welcome.password)
+                kind="password"
+                autocomplete="new-password"
+                hint=td_string!(locale, auth.reset.password_hint)
+                error
+            />
+            <button type="submit" class="button">{t!(i18n, auth.welcome.submit)}</button>
         </ActionForm>
     }
 }

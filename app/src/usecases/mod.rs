@@ -9,6 +9,7 @@ pub mod consent_timers;
 pub mod directory;
 pub mod expire_requests;
 pub mod grant_endings;
+pub mod invitations;
 pub mod notices;
 pub mod report_access;
 

@@ -14,6 +14,7 @@ mod dashboard;
 mod directory;
 pub mod events;
 pub(crate) mod held;
+mod invitations;
 mod jobs;
 pub mod mail;
 pub mod my_data;

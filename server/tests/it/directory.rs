@@ -309,7 +309,7 @@ async fn the_api_answers_each_record_of_a_batch(backend: Backend) {
     assert_eq!(results[3]["outcome"], "updated", "{answer}");
     assert_eq!(
         answer["summary"],
-        json!({"created": 1, "updated": 1, "unchanged": 0, "refused": 2})
+        json!({"created": 1, "updated": 1, "unchanged": 0, "refused": 2, "invited": 0})
     );
     let log = f.audit_log().await;
     let synced = log
@@ -327,6 +327,25 @@ async fn the_api_answers_each_record_of_a_batch(backend: Backend) {
         .await;
     assert_eq!(error_code(status, &answer), "invalid-field");
     assert_eq!(answer["error"]["field"], "customers");
+    // Asked to, the sync invites the customers it creates, and only those.
+    let body = json!({"invite": true, "customers": [
+        record("C-300007", "paul@rochat.ch", "paul@rochat.ch"),
+        record("C-300001", "marc@rochat.ch", "marc@rochat.ch"),
+    ]});
+    let (status, answer) = f
+        .post("/api/v1/directory/customers", Some(&token), &body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["results"][0]["invited"], true, "{answer}");
+    assert_eq!(answer["results"][1]["outcome"], "unchanged");
+    assert_eq!(answer["summary"]["invited"], 1);
+    let invited = customer(f.store(), "C-300007").await.unwrap();
+    let log = f
+        .store()
+        .audit_of_customer(invited.id, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(log[0].1.event, AuditEvent::LoginInvitationSent);
 }
 
 on_both_backends!(

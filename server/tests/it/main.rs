@@ -28,6 +28,7 @@ mod directory;
 mod events;
 mod http;
 mod instances;
+mod invitations;
 mod language;
 mod mail;
 mod metrics;

@@ -9,9 +9,9 @@ use leptos_router::{
 };
 
 use super::SupportNav;
-use crate::api::{look_up_contact, ContactCard};
+use crate::api::{look_up_contact, ContactCard, InviteCustomer};
 use crate::i18n::*;
-use crate::ui::forms::{ErrorSummary, Field, ShownError};
+use crate::ui::forms::{form_error, query_flag, ErrorSummary, Field, Outcome, ShownError};
 use crate::ui::locale::{current_locale, error_message};
 use crate::ui::title::PageTitle;
 
@@ -29,6 +29,7 @@ pub fn ContactsPage() -> impl IntoView {
         })
     };
     let asked_now = asked();
+    let invited = query_flag("invited");
     let card = Resource::new(
         move || asked_now.clone(),
         |(query, reason)| look_up_contact(query, reason),
@@ -45,6 +46,9 @@ pub fn ContactsPage() -> impl IntoView {
         <h1>{t!(i18n, staff.contacts.title)}</h1>
         <SupportNav/>
         <p class="lead">{t!(i18n, staff.contacts.lead)}</p>
+        <Show when=move || invited.get().is_some()>
+            <Outcome id=Some("invited")>{t!(i18n, staff.contacts.invited)}</Outcome>
+        </Show>
         // The error is read from the resource: outside a transition, server rendering would not wait for it.
         <Transition fallback=|| ()>
         <Form method="GET" action="/staff/contacts" attr:class="stacked" attr:id="contact-lookup">
@@ -72,6 +76,9 @@ pub fn ContactsPage() -> impl IntoView {
 #[component]
 fn Card(card: ContactCard) -> impl IntoView {
     let locale = current_locale();
+    let invite = ServerAction::<InviteCustomer>::new();
+    let invite_error = form_error(invite.value());
+    let number = card.customer_number.clone();
     let consents = format!("/staff/customers/{}", card.customer_number);
     let row = |label: &'static str, value: Option<String>| {
         value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> })
@@ -92,6 +99,12 @@ fn Card(card: ContactCard) -> impl IntoView {
                 )}
             </dl>
             <p><A href=consents attr:id="customer-consents">{td_string!(locale, staff.cases.customer_consents)}</A></p>
+            // Sent to the address of record above, never to one the caller gives: a caller is not yet a login.
+            <ActionForm action=invite attr:class="inline-form" attr:id="invite-form">
+                <ErrorSummary error=invite_error/>
+                <input type="hidden" name="customer_number" value=number/>
+                <button type="submit" class="button secondary">{td_string!(locale, staff.contacts.invite)}</button>
+            </ActionForm>
         </section>
     }
 }

@@ -23,6 +23,9 @@ pub struct SyncRequest {
     /// `backup-space` or `mailbox`.
     #[schema(value_type = Vec<Object>)]
     pub customers: Vec<serde_json::Value>,
+    /// Send each customer created a link (valid 7 days) to choose a password; the answer says whom.
+    #[serde(default)]
+    pub invite: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -97,9 +100,16 @@ pub async fn sync(
         .map(|value| serde_json::from_value::<RawRecord>(value).map_err(|error| error.to_string()))
         .collect();
     let source = EventSource::Service(service.caller.name.clone());
-    let results = sync_batch(state.store.as_ref(), batch, source, state.clock.now())
-        .await
-        .map_err(|error| ApiError::unavailable(&error))?;
+    let invite_from = request.invite.then_some(state.portal_origin.as_ref());
+    let results = sync_batch(
+        state.store.as_ref(),
+        batch,
+        source,
+        invite_from,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|error| ApiError::unavailable(&error))?;
     let mut summary = Summary::default();
     let results = results
         .into_iter()
