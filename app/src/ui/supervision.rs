@@ -47,6 +47,7 @@ pub fn SupervisionPage() -> impl IntoView {
     };
     // Read once while the page is built: a source that reads the query could run after the page was dropped.
     let (asked_now, opened_now) = (asked(), opened());
+    let shown_query = asked_now.clone();
     let found = Resource::new(move || asked_now.clone(), find_mailboxes);
     let stats = Resource::new(
         move || opened_now.clone(),
@@ -58,31 +59,41 @@ pub fn SupervisionPage() -> impl IntoView {
             }
         },
     );
-    let error = Signal::derive(move || match (found.get(), stats.get()) {
-        (Some(Err(error)), _) | (_, Some(Some(Err(error)))) => Some(ShownError {
-            field: error.field().map(str::to_owned),
-            message: error_message(i18n.get_locale(), &error),
-        }),
-        _ => None,
-    });
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.supervision.title)/>
         <h1>{t!(i18n, staff.supervision.title)}</h1>
         <p class="lead">{t!(i18n, staff.supervision.lead)}</p>
-        // The error is read from the resource: outside a transition, server rendering would not wait for it.
+        // The answers are awaited, not read as signals: a resource read only through derived signals was not always
+        // waited for by server rendering under load, and the page then came without its error.
         <Transition fallback=|| ()>
-        <Form method="GET" action="/staff/supervision" attr:class="stacked" attr:id="supervision-search">
-            <ErrorSummary error=error/>
-            <Field
-                name="query"
-                label=td_string!(current_locale(), staff.fields.customer_or_email)
-                value=asked()
-                error=error
-            />
-            <button type="submit">{t!(i18n, staff.supervision.search)}</button>
-        </Form>
-            {move || found.get().and_then(Result::ok).flatten().map(|customer| view! { <Mailboxes customer/> })}
-            {move || stats.get().flatten().and_then(Result::ok).map(|stats| view! { <Stats stats/> })}
+            {move || {
+                let shown_query = shown_query.clone();
+                Suspend::new(async move {
+                let (found, stats) = (found.await, stats.await);
+                let error = match (&found, &stats) {
+                    (Err(error), _) | (_, Some(Err(error))) => Some(ShownError {
+                        field: error.field().map(str::to_owned),
+                        message: error_message(i18n.get_locale_untracked(), error),
+                    }),
+                    _ => None,
+                };
+                let error = Signal::stored(error);
+                view! {
+                    <Form method="GET" action="/staff/supervision" attr:class="stacked" attr:id="supervision-search">
+                        <ErrorSummary error=error/>
+                        <Field
+                            name="query"
+                            label=td_string!(current_locale(), staff.fields.customer_or_email)
+                            value=shown_query
+                            error=error
+                        />
+                        <button type="submit">{t!(i18n, staff.supervision.search)}</button>
+                    </Form>
+                    {found.ok().flatten().map(|customer| view! { <Mailboxes customer/> })}
+                    {stats.and_then(Result::ok).map(|stats| view! { <Stats stats/> })}
+                }
+            })
+            }}
         </Transition>
     }
 }

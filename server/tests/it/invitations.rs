@@ -145,7 +145,7 @@ async fn support_invites_an_identified_caller_who_then_sets_a_password(backend: 
     let twice = support
         .call("invite-customer", &[("customer_number", NEW_CUSTOMER)])
         .await;
-    assert!(twice.body.contains("already has a login"), "{}", twice.body);
+    assert!(twice.body.contains("déjà un accès"), "{}", twice.body);
     assert_eq!(invitation_mails(&app.store).await.len(), 1);
 }
 

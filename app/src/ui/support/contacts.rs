@@ -29,18 +29,12 @@ pub fn ContactsPage() -> impl IntoView {
         })
     };
     let asked_now = asked();
+    let shown = asked_now.clone();
     let invited = query_flag("invited");
     let card = Resource::new(
         move || asked_now.clone(),
         |(query, reason)| look_up_contact(query, reason),
     );
-    let error = Signal::derive(move || match card.get() {
-        Some(Err(error)) => Some(ShownError {
-            field: error.field().map(str::to_owned),
-            message: error_message(i18n.get_locale(), &error),
-        }),
-        _ => None,
-    });
     view! {
         <PageTitle text=td_string!(i18n.get_locale_untracked(), staff.contacts.title)/>
         <h1>{t!(i18n, staff.contacts.title)}</h1>
@@ -49,26 +43,41 @@ pub fn ContactsPage() -> impl IntoView {
         <Show when=move || invited.get().is_some()>
             <Outcome id=Some("invited")>{t!(i18n, staff.contacts.invited)}</Outcome>
         </Show>
-        // The error is read from the resource: outside a transition, server rendering would not wait for it.
+        // The answer is awaited, not read as a signal: see the supervision page.
         <Transition fallback=|| ()>
-        <Form method="GET" action="/staff/contacts" attr:class="stacked" attr:id="contact-lookup">
-            <ErrorSummary error=error/>
-            <Field
-                name="query"
-                label=td_string!(locale, staff.fields.customer_or_email)
-                value=asked().0
-                error=error
-            />
-            <Field
-                name="reason"
-                label=td_string!(locale, staff.contacts.reason)
-                hint=td_string!(locale, staff.contacts.reason_hint)
-                value=asked().1
-                error=error
-            />
-            <button type="submit">{t!(i18n, staff.contacts.look_up)}</button>
-        </Form>
-            {move || card.get().and_then(Result::ok).flatten().map(|card| view! { <Card card/> })}
+            {move || {
+                let (query, reason) = shown.clone();
+                Suspend::new(async move {
+                let card = card.await;
+                let error = Signal::stored(match &card {
+                    Err(error) => Some(ShownError {
+                        field: error.field().map(str::to_owned),
+                        message: error_message(i18n.get_locale_untracked(), error),
+                    }),
+                    Ok(_) => None,
+                });
+                view! {
+                    <Form method="GET" action="/staff/contacts" attr:class="stacked" attr:id="contact-lookup">
+                        <ErrorSummary error=error/>
+                        <Field
+                            name="query"
+                            label=td_string!(locale, staff.fields.customer_or_email)
+                            value=query
+                            error=error
+                        />
+                        <Field
+                            name="reason"
+                            label=td_string!(locale, staff.contacts.reason)
+                            hint=td_string!(locale, staff.contacts.reason_hint)
+                            value=reason
+                            error=error
+                        />
+                        <button type="submit">{t!(i18n, staff.contacts.look_up)}</button>
+                    </Form>
+                    {card.ok().flatten().map(|card| view! { <Card card/> })}
+                }
+            })
+            }}
         </Transition>
     }
 }
