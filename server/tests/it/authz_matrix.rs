@@ -69,7 +69,7 @@ const TO_LOGIN_ACCOUNT: &str = "303 /login?next=/account";
 const TO_SECOND_FACTOR: &str = "303 /login/second-factor";
 
 /// In order: the rows that end sessions come last.
-const MATRIX: [Row; 22] = [
+const MATRIX: [Row; 24] = [
     page(
         "/account",
         [
@@ -221,6 +221,27 @@ const MATRIX: [Row; 22] = [
             ["410", "410", "410", "410", "410", "410", "410"],
         )
     },
+    // An invitation's link: anyone holding it, signed in or not; a link that is not one is gone for everyone.
+    Row {
+        throttled: true,
+        ..function(
+            "accept-invitation",
+            &[
+                (
+                    "token",
+                    "0000000000000000000000000000000000000000000000000000000000000000",
+                ),
+                ("password", "a new long passphrase"),
+            ],
+            ["410", "410", "410", "410", "410", "410", "410"],
+        )
+    },
+    // Inviting a customer to set up a login: support only (an unknown customer shows they got past the check).
+    function(
+        "invite-customer",
+        &[("customer_number", "C-999999")],
+        ["401", "403", "403", "401", "422", "403", "403"],
+    ),
     function(
         "log-out",
         &[],
