@@ -52,6 +52,13 @@ pub const COVERAGE: &[(&str, Coverage)] = &[
             hidden: &["id", "handle", "data"],
         },
     ),
+    // When the customer was invited to set up a login and whether the link was used; the link itself is secret.
+    (
+        "invitations",
+        Coverage::Rows {
+            hidden: &["token_hash"],
+        },
+    ),
     (
         "email_change_confirmations",
         Coverage::Rows {
