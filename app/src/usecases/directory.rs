@@ -160,6 +160,44 @@ pub fn parse(raw: &RawRecord) -> Result<DirectoryRecord, InvalidInput> {
     })
 }
 
+/// A digest of everything the record says, in a fixed order: equal digests, equal records. Contracts and services
+/// count in the order given; reordering them only costs one full comparison.
+pub fn digest(record: &DirectoryRecord) -> String {
+    use sha2::{Digest, Sha256};
+    let customer = &record.customer;
+    let mut hash = Sha256::new();
+    let mut part = |text: &str| {
+        hash.update(text.len().to_le_bytes());
+        hash.update(text.as_bytes());
+    };
+    for text in [
+        customer.number.as_str(),
+        &customer.first_name,
+        &customer.last_name,
+        customer.email.as_str(),
+        customer.phone.as_ref().map_or("", PhoneNumber::as_str),
+        customer.mobile.as_ref().map_or("", PhoneNumber::as_str),
+        customer.language.code(),
+        customer.company.as_deref().unwrap_or("\u{0}"),
+        &customer.street,
+        &customer.postcode,
+        &customer.city,
+        &customer.country,
+    ] {
+        part(text);
+    }
+    for contract in &record.contracts {
+        part(&contract.number);
+        part(&contract.started_at.to_rfc3339());
+        for service in &contract.services {
+            part(service.kind.as_str());
+            part(&service.name);
+        }
+        part("");
+    }
+    hex::encode(hash.finalize())
+}
+
 /// The personal fields in which `new` differs from `old`. The customer number is the key, so it never differs.
 pub fn changed_fields(old: &NewCustomer, new: &NewCustomer) -> Vec<PersonalField> {
     let address = |customer: &NewCustomer| {
@@ -302,6 +340,21 @@ mod tests {
             spoil(&mut record);
             assert_eq!(parse(&record).unwrap_err().field, field);
         }
+    }
+
+    #[test]
+    fn the_digest_changes_with_any_field_service_or_contract() {
+        let record = parse(&raw()).unwrap();
+        assert_eq!(digest(&record), digest(&record.clone()));
+        let mut moved = record.clone();
+        moved.customer.city = "Renens".into();
+        let mut service = record.clone();
+        service.contracts[0].services[0].name = "other@favre-exemple.ch".into();
+        let mut blank_company = record.clone();
+        blank_company.customer.company = Some(String::new());
+        let digests = [&record, &moved, &service, &blank_company].map(digest);
+        let distinct: std::collections::HashSet<_> = digests.iter().collect();
+        assert_eq!(distinct.len(), 4, "{digests:?}");
     }
 
     #[test]
