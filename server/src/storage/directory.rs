@@ -205,24 +205,19 @@ impl DirectoryStore for SqlStore {
                     known.contract_ids.insert(number.clone(), id);
                     known.contracts.insert(number, holder);
                 }
-                for kind in ServiceKind::ALL {
-                    let names = unique(
-                        pending
-                            .iter()
-                            .flat_map(|i| &of_pending(i).contracts)
-                            .flat_map(|c| &c.services)
-                            .filter(|s| s.kind == kind)
-                            .map(|s| s.name.as_str()),
-                    );
-                    if names.is_empty() {
-                        continue;
-                    }
-                    let mut query = sqlx::QueryBuilder::new("SELECT name, customer_id FROM services WHERE kind = ");
-                    query.push_bind(kind.as_str()).push(" AND ");
-                    push_in!(query, "name", &names);
-                    let rows: Vec<(String, i64)> =
-                        query.build_query_as().fetch_all(&mut *tx).await.map_err(map_error)?;
-                    known.services.extend(rows.into_iter().map(|(name, holder)| ((kind, name), holder)));
+                let names = unique(
+                    pending
+                        .iter()
+                        .flat_map(|i| &of_pending(i).contracts)
+                        .flat_map(|c| &c.services)
+                        .map(|s| s.name.as_str()),
+                );
+                let mut query = sqlx::QueryBuilder::new("SELECT kind, name, customer_id FROM services WHERE ");
+                push_in!(query, "name", &names);
+                let rows: Vec<(String, String, i64)> =
+                    query.build_query_as().fetch_all(&mut *tx).await.map_err(map_error)?;
+                for (kind, name, holder) in rows {
+                    known.services.insert((ServiceKind::parse(&kind)?, name), holder);
                 }
 
                 // Plan every record before writing any, each seeing the ones before it as written.
