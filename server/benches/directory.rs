@@ -11,7 +11,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use chrono::Utc;
-use secrecy::SecretString;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
@@ -20,7 +19,6 @@ use server::import_customers::import_customers;
 use server::storage::SqlStore;
 
 mod support;
-use support::pg::PgDatabase;
 
 fn write_file(path: &Path, customers: u64, phone_changed_every: Option<u64>) {
     let mut out = BufWriter::new(std::fs::File::create(path).unwrap());
@@ -95,19 +93,7 @@ async fn main() {
         }
     }
     let data_dir = tempfile::tempdir().unwrap();
-    let (pg, url) = if postgres {
-        let (pg, url) = PgDatabase::create().await;
-        (Some(pg), url)
-    } else {
-        (
-            None,
-            format!("sqlite://{}/portal.db", data_dir.path().display()),
-        )
-    };
-    let store = SqlStore::connect(&SecretString::from(url), 16)
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let (pg, store) = support::pg::fresh_store(postgres, data_dir.path()).await;
     println!(
         "directory sync benchmark on {}: {customers} customers with 3 services each",
         if postgres { "PostgreSQL" } else { "SQLite" }

@@ -12,7 +12,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use chrono::Utc;
-use secrecy::SecretString;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -24,7 +23,6 @@ use server::mail::{MailSettings, MailWorker, SmtpTls};
 use server::storage::SqlStore;
 
 mod support;
-use support::pg::PgDatabase;
 
 const SINK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/support/smtp_sink.py");
 
@@ -111,19 +109,7 @@ async fn sent(store: &SqlStore) -> i64 {
 async fn main() {
     let options = Options::from_args();
     let data_dir = tempfile::tempdir().unwrap();
-    let (pg, url) = if options.postgres {
-        let (pg, url) = PgDatabase::create().await;
-        (Some(pg), url)
-    } else {
-        (
-            None,
-            format!("sqlite://{}/portal.db", data_dir.path().display()),
-        )
-    };
-    let store = SqlStore::connect(&SecretString::from(url), 16)
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let (pg, store) = support::pg::fresh_store(options.postgres, data_dir.path()).await;
     println!(
         "outbox benchmark on {}: {} customers, drain {} messages",
         if options.postgres {

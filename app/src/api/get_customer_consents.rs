@@ -69,10 +69,7 @@ pub async fn get_customer_consents(
             opened_by: labels.staff(case.opened_by).await.map_err(internal)?,
             opened_at: case.opened_at,
             reference: case.reference.as_ref().map(ToString::to_string),
-            idle_days: case
-                .activity()
-                .is_idle(context.idle_case_after, now)
-                .then(|| (now - case.touched_at).num_days()),
+            idle_days: case.activity().idle_days(context.idle_case_after, now),
         }),
         None => None,
     };

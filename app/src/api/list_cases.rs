@@ -23,10 +23,7 @@ pub async fn list_cases() -> Result<Vec<CaseView>, AppError> {
             subject: case.subject.to_string(),
             opened_at: case.opened_at,
             reference: case.reference.as_ref().map(ToString::to_string),
-            idle_days: case
-                .activity()
-                .is_idle(context.idle_case_after, now)
-                .then(|| (now - case.touched_at).num_days()),
+            idle_days: case.activity().idle_days(context.idle_case_after, now),
         });
     }
     Ok(views)

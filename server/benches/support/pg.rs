@@ -48,3 +48,22 @@ impl PgDatabase {
             .unwrap();
     }
 }
+
+/// A migrated store for a benchmark: a fresh PostgreSQL database with `postgres` (dropped by the caller through the
+/// returned handle), else SQLite in `data_dir`.
+pub async fn fresh_store(
+    postgres: bool,
+    data_dir: &std::path::Path,
+) -> (Option<PgDatabase>, server::storage::SqlStore) {
+    let (pg, url) = if postgres {
+        let (pg, url) = PgDatabase::create().await;
+        (Some(pg), url)
+    } else {
+        (None, format!("sqlite://{}/portal.db", data_dir.display()))
+    };
+    let store = server::storage::SqlStore::connect(&secrecy::SecretString::from(url), 16)
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    (pg, store)
+}

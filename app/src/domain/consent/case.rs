@@ -48,6 +48,12 @@ impl CaseActivity {
     pub fn is_idle(self, idle: IdleAfter, now: DateTime<Utc>) -> bool {
         self.resolved_at.is_none() && now - self.touched_at >= idle.0
     }
+
+    /// Whole days since the last touch, for a case that is idle; `None` otherwise.
+    pub fn idle_days(self, idle: IdleAfter, now: DateTime<Utc>) -> Option<i64> {
+        self.is_idle(idle, now)
+            .then(|| (now - self.touched_at).num_days())
+    }
 }
 
 #[cfg(test)]
@@ -69,6 +75,8 @@ mod tests {
         assert!(!case.is_idle(idle, at(7)));
         assert!(!case.is_idle(idle, at(8) - Duration::seconds(1)));
         assert!(case.is_idle(idle, at(8)));
+        assert_eq!(case.idle_days(idle, at(7)), None);
+        assert_eq!(case.idle_days(idle, at(9)), Some(8));
     }
 
     #[test]

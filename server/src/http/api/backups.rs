@@ -147,16 +147,7 @@ pub async fn register(
     if taken_at > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
         return Err(invalid_time("is in the future"));
     }
-    let customer = state
-        .store
-        .customer_by_number(&number)
-        .await
-        .map_err(|error| ApiError::unavailable(&error))?
-        .ok_or(ApiError::unknown(
-            "unknown-customer",
-            "customer",
-            "no customer has this number",
-        ))?;
+    let customer = state.known_customer(&number).await?;
     let snapshot = NewSnapshot {
         id,
         customer: customer.id,

@@ -89,6 +89,22 @@ impl ApiState {
             metrics,
         }
     }
+
+    /// The customer with this number, or the API's answer for one it does not know.
+    pub async fn known_customer(
+        &self,
+        number: &app::domain::CustomerNumber,
+    ) -> Result<app::ports::Customer, ApiError> {
+        self.store
+            .customer_by_number(number)
+            .await
+            .map_err(|error| ApiError::unavailable(&error))?
+            .ok_or(ApiError::unknown(
+                "unknown-customer",
+                "customer",
+                "no customer has this number",
+            ))
+    }
 }
 
 /// Declares the routes once, for the router and for the test that holds the OpenAPI document to them.

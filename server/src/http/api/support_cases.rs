@@ -196,16 +196,7 @@ pub async fn open(
         .transpose()
         .map_err(|e| ApiError::invalid("reference", &e))?;
     let staff = handler(&state, &request.staff).await?;
-    let customer = state
-        .store
-        .customer_by_number(&number)
-        .await
-        .map_err(|error| ApiError::unavailable(&error))?
-        .ok_or(ApiError::unknown(
-            "unknown-customer",
-            "customer",
-            "no customer has this number",
-        ))?;
+    let customer = state.known_customer(&number).await?;
     let opening = CaseOpening {
         customer: customer.id,
         subject,
